@@ -1,0 +1,166 @@
+"""Candidate papers and the digests they were imported from."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+# arXiv ids are stored without a version suffix, so `2505.17612v2` and `2505.17612` can never
+# become two candidates. The database refuses a versioned id outright.
+ARXIV_VERSION_SUFFIX = r"v[0-9]+$"
+
+
+class DigestSource(models.Model):
+    """Where digests come from, polled on a schedule by the worker."""
+
+    class Kind(models.TextChoices):
+        FOLDER = "folder", _("Folder on the server")
+        URL = "url", _("HTTP(S) URL or URL template with {date}")
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    location = models.CharField(
+        _("location"),
+        max_length=500,
+        help_text=_("A folder path, or a URL such as https://example.org/digests/{date}.md"),
+    )
+    enabled = models.BooleanField(_("enabled"), default=True)
+    days_back = models.PositiveSmallIntegerField(
+        _("days to look back"), default=3, help_text=_("For URL templates: dates tried per poll.")
+    )
+    last_polled_at = models.DateTimeField(_("last polled"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        verbose_name = _("digest source")
+        verbose_name_plural = _("digest sources")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Digest(models.Model):
+    """One imported digest file, and the record of importing it."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        PARTIAL = "partial", _("Done with errors")
+        FAILED = "failed", _("Failed")
+
+    source = models.ForeignKey(
+        DigestSource, null=True, blank=True, on_delete=models.SET_NULL, related_name="digests"
+    )
+    origin = models.CharField(_("file or URL"), max_length=500, blank=True)
+    date = models.DateField(_("digest date"), null=True, blank=True)
+    format = models.CharField(_("format"), max_length=20, blank=True)
+    content_hash = models.CharField(_("content hash"), max_length=64, unique=True)
+    content = models.TextField(_("content"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+    papers_total = models.PositiveIntegerField(default=0)
+    papers_done = models.PositiveIntegerField(default=0)
+    papers_new = models.PositiveIntegerField(default=0)
+    papers_updated = models.PositiveIntegerField(default=0)
+    papers_unchanged = models.PositiveIntegerField(default=0)
+    papers_failed = models.PositiveIntegerField(default=0)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("digest")
+        verbose_name_plural = _("digests")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["-date"])]
+
+    def __str__(self) -> str:
+        return f"{self.date or '?'} ({self.origin or self.content_hash[:8]})"
+
+
+class CandidatePaper(models.Model):
+    class Status(models.TextChoices):
+        CANDIDATE = "candidate", _("Candidate")
+        SCHEDULED = "scheduled", _("Scheduled")
+        PRESENTED = "presented", _("Presented")
+        DISMISSED = "dismissed", _("Dismissed")
+
+    arxiv_id = models.CharField(_("arXiv id"), max_length=40, unique=True)
+    title = models.CharField(_("title"), max_length=500, blank=True)
+    authors = models.TextField(_("authors"), blank=True)
+    hf_url = models.URLField(_("Hugging Face page"), blank=True, max_length=300)
+    arxiv_url = models.URLField(_("arXiv page"), blank=True, max_length=300)
+    thumbnail_url = models.URLField(_("thumbnail"), blank=True, max_length=500)
+    votes = models.PositiveIntegerField(_("votes"), null=True, blank=True)
+    first_digest_date = models.DateField(_("first seen"), null=True, blank=True)
+    last_digest_date = models.DateField(_("last seen"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.CANDIDATE
+    )
+    # Fields an organizer changed by hand; the importer never overwrites them.
+    edited_fields = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("candidate paper")
+        verbose_name_plural = _("candidate papers")
+        ordering = ["-last_digest_date", "-votes"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(arxiv_id__regex=ARXIV_VERSION_SUFFIX) & ~Q(arxiv_id=""),
+                name="arxiv_id_without_version",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["-last_digest_date"]),
+            models.Index(fields=["status"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.title or self.arxiv_id
+
+    def get_absolute_url(self) -> str:
+        return reverse("paper_detail", args=[self.arxiv_id])
+
+    @property
+    def url(self) -> str:
+        return self.hf_url or self.arxiv_url or f"https://arxiv.org/abs/{self.arxiv_id}"
+
+
+class PaperSummary(models.Model):
+    """What one digest said about one paper: its summary as ordered sections."""
+
+    paper = models.ForeignKey(CandidatePaper, on_delete=models.CASCADE, related_name="summaries")
+    digest = models.ForeignKey(Digest, on_delete=models.CASCADE, related_name="summaries")
+    title = models.CharField(_("title as given"), max_length=500, blank=True)
+    sections = models.JSONField(_("sections"), default=list)
+    summary_ok = models.BooleanField(_("summary usable"), default=True)
+    truncated = models.BooleanField(_("truncated"), default=False)
+    problems = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("paper summary")
+        verbose_name_plural = _("paper summaries")
+        ordering = ["-digest__date"]
+        constraints = [
+            models.UniqueConstraint(fields=["paper", "digest"], name="one_summary_per_digest"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.paper} @ {self.digest}"
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(f"{s.get('heading', '')}\n{s.get('body', '')}" for s in self.sections)

@@ -1,0 +1,3 @@
+from seminar.celery import app as celery_app
+
+__all__ = ("celery_app",)

@@ -1,0 +1,82 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from seminar.models import Invitation, ReviewerSlot, Term, Topic, User, Week
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    ordering = ["name", "email"]
+    list_display = ["email", "name", "language", "is_active", "is_staff", "last_login"]
+    list_filter = ["is_active", "is_staff", "is_superuser", "groups", "language"]
+    search_fields = ["email", "name"]
+    fieldsets = (
+        (None, {"fields": ("email", "password")}),
+        (_("Profile"), {"fields": ("name", "language", "timezone")}),
+        (_("Emails"), {"fields": ("email_weekly", "email_deadlines", "email_assignments")}),
+        (_("Permissions"), {"fields": ("is_active", "is_staff", "is_superuser", "groups")}),
+        (_("Important dates"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "name", "password1", "password2")}),)
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ["email", "invited_by", "created_at", "accepted_at"]
+    search_fields = ["email"]
+    list_filter = ["accepted_at"]
+    readonly_fields = ["token"]
+
+
+class WeekInline(admin.TabularInline):
+    model = Week
+    extra = 0
+    fields = ["number", "starts_at", "place", "review_deadline"]
+    show_change_link = True
+
+
+@admin.register(Term)
+class TermAdmin(admin.ModelAdmin):
+    list_display = ["name", "starts_on", "ends_on"]
+    search_fields = ["name"]
+    inlines = [WeekInline]
+
+
+class TopicInline(admin.StackedInline):
+    model = Topic
+    extra = 0
+    autocomplete_fields = ["presenter", "paper"]
+    show_change_link = True
+
+
+@admin.register(Week)
+class WeekAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "starts_at", "place", "review_deadline", "late_policy"]
+    list_filter = ["term", "late_policy"]
+    search_fields = ["term__name", "place", "topics__title"]
+    date_hierarchy = "starts_at"
+    inlines = [TopicInline]
+
+
+class ReviewerSlotInline(admin.TabularInline):
+    model = ReviewerSlot
+    extra = 0
+    autocomplete_fields = ["reviewer"]
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ["title", "week", "order", "presenter"]
+    list_filter = ["week__term"]
+    search_fields = ["title", "presenter__name", "presenter__email"]
+    autocomplete_fields = ["presenter", "paper", "week"]
+    inlines = [ReviewerSlotInline]
+
+
+@admin.register(ReviewerSlot)
+class ReviewerSlotAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "reviewer"]
+    list_filter = ["topic__week__term"]
+    search_fields = ["topic__title", "reviewer__name", "reviewer__email"]
+    autocomplete_fields = ["reviewer", "topic"]

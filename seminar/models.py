@@ -1,0 +1,254 @@
+"""The seminar's domain: members, terms, weeks, topics and reviewer slots.
+
+Rules that must never be broken (one slot per member per topic, unique numbers) are database
+constraints, so no code path, admin edit or race can get around them.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+
+class MemberManager(UserManager):
+    """Users are identified by email; there is no username."""
+
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra_fields):  # type: ignore[override]
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra_fields):  # type: ignore[override]
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):  # type: ignore[override]
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    """A member of the reading group."""
+
+    class Language(models.TextChoices):
+        KOREAN = "ko", "한국어"
+        ENGLISH = "en", "English"
+
+    username = None  # type: ignore[assignment]
+    first_name = None  # type: ignore[assignment]
+    last_name = None  # type: ignore[assignment]
+    email = models.EmailField(_("email address"), unique=True)
+    name = models.CharField(
+        _("display name"), max_length=100, blank=True, help_text=_("As shown to the group, e.g. 박민경.")
+    )
+    language = models.CharField(
+        _("language"), max_length=5, choices=Language.choices, default=Language.KOREAN
+    )
+    timezone = models.CharField(_("time zone"), max_length=64, default="Asia/Seoul")
+    email_weekly = models.BooleanField(_("weekly reminder emails"), default=True)
+    email_deadlines = models.BooleanField(_("deadline reminder emails"), default=True)
+    email_assignments = models.BooleanField(_("assignment emails"), default=True)
+    calendar_token = models.CharField(max_length=64, unique=True, null=True, blank=True)
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    objects = MemberManager()
+
+    class Meta:
+        verbose_name = _("member")
+        verbose_name_plural = _("members")
+        ordering = ["name", "email"]
+
+    def __str__(self) -> str:
+        return self.name or self.email
+
+    @property
+    def display_name(self) -> str:
+        return self.name or self.email.split("@")[0]
+
+    def get_full_name(self) -> str:
+        return self.display_name
+
+    def get_short_name(self) -> str:
+        return self.display_name
+
+    @property
+    def is_organizer(self) -> bool:
+        from seminar.permissions import is_organizer
+
+        return is_organizer(self)
+
+
+class Invitation(models.Model):
+    """An organizer's invitation to sign up with a given email address."""
+
+    email = models.EmailField(_("email address"))
+    token = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.email
+
+    def save(self, *args, **kwargs):
+        if not self.token:
+            self.token = secrets.token_urlsafe(32)
+        self.email = self.email.lower()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("accept_invitation", args=[self.token])
+
+    @property
+    def is_pending(self) -> bool:
+        return self.accepted_at is None and self.created_at > timezone.now() - timedelta(days=30)
+
+
+class Term(models.Model):
+    """A run of weeks, e.g. "2025 가을"."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("term")
+        verbose_name_plural = _("terms")
+        ordering = ["-starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                name="term_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Week(models.Model):
+    class LatePolicy(models.TextChoices):
+        MARK_LATE = "mark", _("Accept and mark late")
+        REFUSE = "refuse", _("Refuse after the deadline")
+
+    term = models.ForeignKey(Term, on_delete=models.PROTECT, related_name="weeks")
+    number = models.PositiveSmallIntegerField(_("week number"))
+    starts_at = models.DateTimeField(_("date and time"))
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    online_url = models.URLField(_("online link"), blank=True)
+    review_deadline = models.DateTimeField(_("review deadline"))
+    late_policy = models.CharField(
+        _("late reviews"), max_length=10, choices=LatePolicy.choices, default=LatePolicy.MARK_LATE
+    )
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        verbose_name = pgettext_lazy("seminar session", "week")
+        verbose_name_plural = pgettext_lazy("seminar session", "weeks")
+        ordering = ["starts_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["term", "number"], name="week_number_unique_in_term"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="week_number_positive"),
+        ]
+        indexes = [models.Index(fields=["starts_at"]), models.Index(fields=["review_deadline"])]
+
+    def __str__(self) -> str:
+        return f"{self.term} · {self.number}주차"
+
+    def get_absolute_url(self) -> str:
+        return reverse("week_detail", args=[self.pk])
+
+    @property
+    def deadline_passed(self) -> bool:
+        return timezone.now() > self.review_deadline
+
+
+class Topic(models.Model):
+    week = models.ForeignKey(Week, on_delete=models.CASCADE, related_name="topics")
+    order = models.PositiveSmallIntegerField(_("order"))
+    title = models.CharField(_("title"), max_length=500)
+    paper = models.ForeignKey(
+        "papers.CandidatePaper",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="topics",
+        verbose_name=_("paper"),
+    )
+    presenter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="presentations",
+        verbose_name=_("presenter"),
+    )
+    slides_url = models.URLField(_("slides"), blank=True)
+
+    class Meta:
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+        ordering = ["week", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["week", "order"], name="topic_order_unique_in_week"),
+            models.CheckConstraint(condition=Q(order__gte=1), name="topic_order_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ReviewerSlot(models.Model):
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="slots")
+    number = models.PositiveSmallIntegerField(_("number"))
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reviewer_slots",
+        verbose_name=_("reviewer"),
+    )
+
+    class Meta:
+        verbose_name = _("reviewer slot")
+        verbose_name_plural = _("reviewer slots")
+        ordering = ["topic", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["topic", "number"], name="slot_number_unique_in_topic"),
+            # NULL reviewers (open slots) are distinct, so any number of slots may be open.
+            models.UniqueConstraint(fields=["topic", "reviewer"], name="one_slot_per_member_per_topic"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="slot_number_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.topic} · 리뷰 {self.number}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.reviewer_id is None

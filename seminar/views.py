@@ -1,0 +1,104 @@
+from __future__ import annotations
+
+from allauth.account.adapter import get_adapter
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from seminar import selectors, services
+from seminar.adapters import INVITATION_SESSION_KEY
+from seminar.forms import InvitationForm, ProfileForm
+from seminar.models import Invitation, User, Week
+from seminar.permissions import is_organizer
+
+
+def organizer_required(view):
+    """Signed-in organizers only; everyone else gets 403 (anonymous: the sign-in page)."""
+
+    @login_required
+    def wrapped(request: HttpRequest, *args, **kwargs):
+        if not is_organizer(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    week = selectors.next_week() or selectors.latest_week()
+    return render(request, "seminar/home.html", {"week": week, "now": timezone.now()})
+
+
+@login_required
+def week_list(request: HttpRequest) -> HttpResponse:
+    weeks = Week.objects.select_related("term").order_by("-starts_at")
+    return render(request, "seminar/week_list.html", {"weeks": weeks})
+
+
+@login_required
+def week_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    week = get_object_or_404(selectors.weeks_with_content(), pk=pk)
+    return render(request, "seminar/week_detail.html", {"week": week})
+
+
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Switch the interface language; a signed-in member's choice is saved to their profile."""
+    language = request.POST.get("language", "")
+    if language not in dict(User.Language.choices):
+        language = "ko"
+    next_url = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
+        next_url = "/"
+    if request.user.is_authenticated:
+        request.user.language = language
+        request.user.save(update_fields=["language"])
+    translation.activate(language)
+    response = HttpResponseRedirect(next_url)
+    response.set_cookie("django_language", language, max_age=365 * 24 * 3600, samesite="Lax")
+    return response
+
+
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        translation.activate(form.instance.language)
+        messages.success(request, _("Your settings were saved."))
+        return redirect("profile")
+    return render(request, "seminar/profile.html", {"form": form})
+
+
+@organizer_required
+def invitations(request: HttpRequest) -> HttpResponse:
+    form = InvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        created = services.invite_members(emails=form.cleaned_data["emails"], invited_by=request.user)
+        for invitation in created:
+            services.send_invitation(invitation=invitation, base_url=request.build_absolute_uri("/"))
+        messages.success(request, _("%(count)d invitation(s) sent.") % {"count": len(created)})
+        return redirect("invitations")
+    pending = Invitation.objects.filter(accepted_at__isnull=True).select_related("invited_by")
+    return render(request, "seminar/invitations.html", {"form": form, "pending": pending})
+
+
+def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
+    invitation = get_object_or_404(Invitation, token=token)
+    if not invitation.is_pending:
+        messages.error(request, _("This invitation was already used or has expired."))
+        return redirect("account_login")
+    request.session[INVITATION_SESSION_KEY] = invitation.token
+    # The link arrived at this address, so it needs no second confirmation email.
+    get_adapter(request).stash_verified_email(request, invitation.email)
+    return redirect(reverse("account_signup") + f"?email={invitation.email}")
