@@ -21,8 +21,15 @@ class CandidatePaperAdmin(admin.ModelAdmin):
 
 @admin.register(Digest)
 class DigestAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "format", "status", "papers_total", "papers_new", "papers_failed",
-                    "created_at"]
+    list_display = [
+        "__str__",
+        "format",
+        "status",
+        "papers_total",
+        "papers_new",
+        "papers_failed",
+        "created_at",
+    ]
     list_filter = ["status", "format", "source"]
     search_fields = ["origin", "content_hash"]
     readonly_fields = ["content_hash", "created_at", "started_at", "finished_at"]

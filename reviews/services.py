@@ -92,7 +92,9 @@ def import_week_page(
                 if slot_page.reviewer
                 else None
             )
-            slot = ReviewerSlot.objects.create(topic=topic, number=slot_page.number, reviewer=reviewer)
+            slot = ReviewerSlot.objects.create(
+                topic=topic, number=slot_page.number, reviewer=reviewer
+            )
             if slot_page.sections:
                 review = Review.objects.create(
                     slot=slot,

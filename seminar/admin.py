@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from seminar.models import Invitation, ReviewerSlot, Term, Topic, User, Week
+from seminar.models import AssignmentChange, Invitation, ReviewerSlot, Term, Topic, User, Week
 
 
 @admin.register(User)
@@ -18,7 +18,9 @@ class UserAdmin(DjangoUserAdmin):
         (_("Permissions"), {"fields": ("is_active", "is_staff", "is_superuser", "groups")}),
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )
-    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "name", "password1", "password2")}),)
+    add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": ("email", "name", "password1", "password2")}),
+    )
 
 
 @admin.register(Invitation)
@@ -80,3 +82,11 @@ class ReviewerSlotAdmin(admin.ModelAdmin):
     list_filter = ["topic__week__term"]
     search_fields = ["topic__title", "reviewer__name", "reviewer__email"]
     autocomplete_fields = ["reviewer", "topic"]
+
+
+@admin.register(AssignmentChange)
+class AssignmentChangeAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "actor", "created_at", "notified_at"]
+    list_filter = ["role", "assigned"]
+    search_fields = ["member__name", "member__email", "topic__title"]
+    readonly_fields = ["topic", "member", "role", "assigned", "actor", "created_at", "notified_at"]

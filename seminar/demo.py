@@ -50,7 +50,9 @@ def _names_in(page: weekpage.WeekPage) -> list[str]:
 
 def _next_thursday_evening(today: date) -> datetime:
     days = (3 - today.weekday()) % 7 or 7
-    return datetime.combine(today + timedelta(days=days), time(19, 0), tzinfo=timezone.get_current_timezone())
+    return datetime.combine(
+        today + timedelta(days=days), time(19, 0), tzinfo=timezone.get_current_timezone()
+    )
 
 
 @transaction.atomic
@@ -73,7 +75,9 @@ def seed_demo() -> list[str]:
     if not Week.objects.filter(term=term, number=1).exists():
         starts_at = _next_thursday_evening(today)
         deadline = (starts_at - timedelta(days=1)).replace(hour=23, minute=59)
-        import_week_page(page=page, term=term, number=1, starts_at=starts_at, review_deadline=deadline)
+        import_week_page(
+            page=page, term=term, number=1, starts_at=starts_at, review_deadline=deadline
+        )
         report.append("week 1 created from the seed page")
     else:
         report.append("week 1 already there")

@@ -36,8 +36,14 @@ class SignupForm(AllauthSignupForm):
 class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
-        fields = ["name", "language", "timezone", "email_weekly", "email_deadlines",
-                  "email_assignments"]
+        fields = [
+            "name",
+            "language",
+            "timezone",
+            "email_weekly",
+            "email_deadlines",
+            "email_assignments",
+        ]
 
 
 class InvitationForm(forms.Form):

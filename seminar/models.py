@@ -55,7 +55,10 @@ class User(AbstractUser):
     last_name = None  # type: ignore[assignment]
     email = models.EmailField(_("email address"), unique=True)
     name = models.CharField(
-        _("display name"), max_length=100, blank=True, help_text=_("As shown to the group, e.g. 박민경.")
+        _("display name"),
+        max_length=100,
+        blank=True,
+        help_text=_("As shown to the group, e.g. 박민경."),
     )
     language = models.CharField(
         _("language"), max_length=5, choices=Language.choices, default=Language.KOREAN
@@ -242,7 +245,9 @@ class ReviewerSlot(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["topic", "number"], name="slot_number_unique_in_topic"),
             # NULL reviewers (open slots) are distinct, so any number of slots may be open.
-            models.UniqueConstraint(fields=["topic", "reviewer"], name="one_slot_per_member_per_topic"),
+            models.UniqueConstraint(
+                fields=["topic", "reviewer"], name="one_slot_per_member_per_topic"
+            ),
             models.CheckConstraint(condition=Q(number__gte=1), name="slot_number_positive"),
         ]
 
@@ -252,3 +257,41 @@ class ReviewerSlot(models.Model):
     @property
     def is_open(self) -> bool:
         return self.reviewer_id is None
+
+
+class AssignmentChange(models.Model):
+    """One change to who presents or reviews what: the audit trail, and what assignment emails
+    are sent from."""
+
+    class Role(models.TextChoices):
+        PRESENTER = "presenter", _("Presenter")
+        REVIEWER = "reviewer", _("Reviewer")
+
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="assignment_changes")
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assignment_changes"
+    )
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices)
+    assigned = models.BooleanField(
+        _("assigned"), help_text=_("False when the role was taken away.")
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("changed by"),
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    notified_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("assignment change")
+        verbose_name_plural = _("assignment changes")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["member", "-created_at"])]
+
+    def __str__(self) -> str:
+        verb = "+" if self.assigned else "−"
+        return f"{verb}{self.get_role_display()} {self.member} · {self.topic}"

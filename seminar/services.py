@@ -10,7 +10,7 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.utils import timezone
 
-from seminar.models import Invitation, Term, User
+from seminar.models import AssignmentChange, Invitation, Term, Topic, User
 from seminar.permissions import ORGANIZERS_GROUP
 
 # What organizers may do in the admin: everything about the seminar's content, nothing about
@@ -96,3 +96,32 @@ def send_invitation(*, invitation: Invitation, base_url: str) -> None:
         from_email=None,
         recipient_list=[invitation.email],
     )
+
+
+def record_assignment_change(
+    *,
+    topic: Topic,
+    member: User,
+    role: str,
+    assigned: bool,
+    actor: User | None,
+) -> AssignmentChange:
+    """Record that `member` gained or lost a role on `topic`.
+
+    Every code path that changes a presenter or a reviewer calls this inside its transaction;
+    the assignment email (if any) is sent by the worker after the change commits.
+    """
+    change = AssignmentChange.objects.create(
+        topic=topic, member=member, role=role, assigned=assigned, actor=actor
+    )
+    transaction.on_commit(lambda: _notify_assignment_change(change.pk))
+    return change
+
+
+def _notify_assignment_change(change_id: int) -> None:
+    """Hook for the assignment email; the reminders module replaces the body of this."""
+    try:
+        from seminar.tasks import send_assignment_email
+    except ImportError:
+        return
+    send_assignment_email.delay(change_id)

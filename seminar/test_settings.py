@@ -6,8 +6,8 @@ import os
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production-0123456789abcdefghij")
 
-from seminar.settings import *  # noqa: E402,F403
-from seminar.settings import CELERY_BROKER_URL  # noqa: E402
+from seminar.settings import *  # noqa: F403
+from seminar.settings import CELERY_BROKER_URL
 
 # Tests talk plain HTTP to the test client and the live server.
 SECURE_SSL_REDIRECT = False

@@ -17,6 +17,8 @@ urlpatterns = [
     path("language/", views.set_language, name="set_language"),
     path("invitations/", views.invitations, name="invitations"),
     path("invite/<str:token>/", views.accept_invitation, name="accept_invitation"),
+    path("papers/", include("papers.urls")),
+    path("", include("reviews.urls")),
     path("accounts/", include("allauth.urls")),
     # markdownx's endpoints answer signed-in members only (out of the box they answer anyone).
     path(

@@ -84,9 +84,13 @@ def profile(request: HttpRequest) -> HttpResponse:
 def invitations(request: HttpRequest) -> HttpResponse:
     form = InvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        created = services.invite_members(emails=form.cleaned_data["emails"], invited_by=request.user)
+        created = services.invite_members(
+            emails=form.cleaned_data["emails"], invited_by=request.user
+        )
         for invitation in created:
-            services.send_invitation(invitation=invitation, base_url=request.build_absolute_uri("/"))
+            services.send_invitation(
+                invitation=invitation, base_url=request.build_absolute_uri("/")
+            )
         messages.success(request, _("%(count)d invitation(s) sent.") % {"count": len(created)})
         return redirect("invitations")
     pending = Invitation.objects.filter(accepted_at__isnull=True).select_related("invited_by")

@@ -35,3 +35,26 @@ def organizer_client(client, organizer):
 def member_client(client, member):
     client.force_login(member)
     return client
+
+
+@pytest.fixture
+def celery_worker(transactional_db, settings):
+    """A real Celery worker, in a thread, consuming from the real Redis broker.
+
+    Tasks sent while it runs go through Redis and run against the test database; use with
+    `@pytest.mark.django_db(transaction=True)` so the worker's connection sees committed rows.
+    """
+    from celery.contrib.testing.worker import start_worker
+
+    from seminar.celery import app
+
+    previous = {key: app.conf[key] for key in ("broker_url", "task_always_eager")}
+    app.conf.update(broker_url=settings.SEMINAR_TEST_BROKER_URL, task_always_eager=False)
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    try:
+        with start_worker(
+            app, pool="solo", perform_ping_check=False, shutdown_timeout=30
+        ) as worker:
+            yield worker
+    finally:
+        app.conf.update(previous)

@@ -39,8 +39,9 @@ class WeekFactory(factory.django.DjangoModelFactory):
     term = factory.SubFactory(TermFactory)
     number = factory.Sequence(lambda n: n + 1)
     starts_at = factory.LazyFunction(
-        lambda: datetime.combine(timezone.localdate() + timedelta(days=7), datetime.min.time(), SEOUL)
-        .replace(hour=19)
+        lambda: datetime.combine(
+            timezone.localdate() + timedelta(days=7), datetime.min.time(), SEOUL
+        ).replace(hour=19)
     )
     review_deadline = factory.LazyAttribute(lambda o: o.starts_at - timedelta(hours=19, minutes=1))
     place = "온라인"

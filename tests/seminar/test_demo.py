@@ -30,9 +30,16 @@ def test_seed_demo_builds_week_one_from_the_seed_page():
     reviews = Review.objects.filter(slot__topic__week=week).order_by("slot__topic__order")
     assert [r.author.name for r in reviews] == ["박민경", "박민경"]
     assert [s.heading for s in reviews[0].sections.order_by("order")] == [
-        "문제의식", "Absolute Zero", "문제 생성", "리뷰",
+        "문제의식",
+        "Absolute Zero",
+        "문제 생성",
+        "리뷰",
     ]
-    assert [s.heading for s in reviews[1].sections.order_by("order")] == ["문제 정의", "해결 방법", "리뷰"]
+    assert [s.heading for s in reviews[1].sections.order_by("order")] == [
+        "문제 정의",
+        "해결 방법",
+        "리뷰",
+    ]
 
 
 def test_seed_demo_accounts_sign_in_with_the_demo_password(client):
@@ -40,7 +47,10 @@ def test_seed_demo_accounts_sign_in_with_the_demo_password(client):
     organizer = User.objects.get(email="organizer@example.com")
     assert is_organizer(organizer)
     assert set(User.objects.filter(is_active=True).values_list("name", flat=True)) == {
-        "운영자", "박민경", "조재현", "장재후",
+        "운영자",
+        "박민경",
+        "조재현",
+        "장재후",
     }
     response = client.post(
         "/accounts/login/", {"login": "organizer@example.com", "password": "seminar-demo"}

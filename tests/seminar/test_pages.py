@@ -40,7 +40,8 @@ def test_week_page_hides_other_members_drafts(client, member, other_member):
 def test_week_page_renders_script_as_inert_text(member_client):
     review = ReviewFactory(status="submitted", submitted_at="2025-01-01T00:00:00Z")
     ReviewSectionFactory(
-        review=review, body="<script>alert(1)</script> <img src=x onerror=alert(2)> [x](javascript:alert(3))"
+        review=review,
+        body="<script>alert(1)</script> <img src=x onerror=alert(2)> [x](javascript:alert(3))",
     )
     html = member_client.get(review.slot.topic.week.get_absolute_url()).content.decode()
     assert "<script>alert" not in html
@@ -49,16 +50,22 @@ def test_week_page_renders_script_as_inert_text(member_client):
     assert "javascript:alert(3)" not in html
 
 
-def test_week_page_query_count_does_not_grow_with_content(member_client, django_assert_max_num_queries):
+def test_week_page_query_count_does_not_grow_with_content(
+    member_client, django_assert_max_num_queries
+):
     week = WeekFactory()
     slot = ReviewerSlotFactory(topic__week=week)
-    first = ReviewFactory(slot__topic__week=week, status="submitted", submitted_at="2025-01-01T00:00:00Z")
+    first = ReviewFactory(
+        slot__topic__week=week, status="submitted", submitted_at="2025-01-01T00:00:00Z"
+    )
     ReviewSectionFactory(review=first)
     member_client.get(week.get_absolute_url())  # warm the session and the language lookups
     with django_assert_max_num_queries(12) as small:
         member_client.get(week.get_absolute_url())
     for _ in range(4):
-        review = ReviewFactory(slot__topic__week=week, status="submitted", submitted_at="2025-01-01T00:00:00Z")
+        review = ReviewFactory(
+            slot__topic__week=week, status="submitted", submitted_at="2025-01-01T00:00:00Z"
+        )
         ReviewSectionFactory(review=review)
     ReviewerSlotFactory(topic=slot.topic)
     with django_assert_max_num_queries(len(small.captured_queries)):
@@ -73,7 +80,9 @@ def test_home_shows_the_next_week(member_client):
 
 
 def test_organizer_invites_and_invitee_signs_up_verified(organizer_client, client):
-    response = organizer_client.post("/invitations/", {"emails": "new@example.org, second@example.org"})
+    response = organizer_client.post(
+        "/invitations/", {"emails": "new@example.org, second@example.org"}
+    )
     assert response.status_code == 302
     assert Invitation.objects.count() == 2
     assert len(mail.outbox) == 2
@@ -106,8 +115,13 @@ def test_signup_without_invitation_is_closed(client):
     assert "closed" in response.templates[0].name or response.status_code == 200
     client.post(
         reverse("account_signup"),
-        {"email": "stranger@example.org", "name": "x", "language": "ko",
-         "password1": "a-long-enough-passphrase", "password2": "a-long-enough-passphrase"},
+        {
+            "email": "stranger@example.org",
+            "name": "x",
+            "language": "ko",
+            "password1": "a-long-enough-passphrase",
+            "password2": "a-long-enough-passphrase",
+        },
     )
     assert not User.objects.filter(email="stranger@example.org").exists()
 
@@ -116,8 +130,13 @@ def test_signup_from_allowed_domain_needs_no_invitation(client, settings):
     settings.SEMINAR_SIGNUP_DOMAINS = ["lab.example.ac.kr"]
     response = client.post(
         reverse("account_signup"),
-        {"email": "kim@lab.example.ac.kr", "name": "김", "language": "ko",
-         "password1": "a-long-enough-passphrase", "password2": "a-long-enough-passphrase"},
+        {
+            "email": "kim@lab.example.ac.kr",
+            "name": "김",
+            "language": "ko",
+            "password1": "a-long-enough-passphrase",
+            "password2": "a-long-enough-passphrase",
+        },
     )
     assert response.status_code == 302
     assert User.objects.filter(email="kim@lab.example.ac.kr").exists()
@@ -127,8 +146,13 @@ def test_signup_from_other_domain_is_refused_with_reason(client, settings):
     settings.SEMINAR_SIGNUP_DOMAINS = ["lab.example.ac.kr"]
     response = client.post(
         reverse("account_signup"),
-        {"email": "kim@gmail.com", "name": "김", "language": "ko",
-         "password1": "a-long-enough-passphrase", "password2": "a-long-enough-passphrase"},
+        {
+            "email": "kim@gmail.com",
+            "name": "김",
+            "language": "ko",
+            "password1": "a-long-enough-passphrase",
+            "password2": "a-long-enough-passphrase",
+        },
     )
     assert response.status_code == 200
     assert "invitation" in response.content.decode() or "초대" in response.content.decode()

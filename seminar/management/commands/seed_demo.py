@@ -18,4 +18,6 @@ class Command(BaseCommand):
             return
         for line in seed_demo():
             self.stdout.write(line)
-        self.stdout.write(self.style.SUCCESS(f"Demo ready. Sign in with password {DEMO_PASSWORD!r}."))
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo ready. Sign in with password {DEMO_PASSWORD!r}.")
+        )
