@@ -54,7 +54,9 @@ all of these hold:
 6. it is not inside a fenced code block.
 
 Text before the first heading becomes a section with heading ``""``; a body with no
-heading at all is one such section. The writer numbers headed sections 1..N.
+heading at all is one such section. When a slot has no ``raw_body`` the writer writes
+its ``sections`` (``render_review_body``), numbering the headed ones 1..N; body text
+that itself looks like a heading by this rule would read back as one.
 """
 
 from __future__ import annotations
