@@ -32,6 +32,7 @@ class Heading:
     arxiv_id: str | None = None
     title: str | None = None  # raw title candidate (link text or text after the id)
     numbered: bool = False
+    in_fence: bool = False  # inside a fenced block (a summary), so not a digest heading
 
 
 @dataclass(slots=True)
@@ -87,15 +88,39 @@ def _classify_heading(index: int, level: int, text: str) -> Heading:
 def scan(lines: list[str]) -> Scan:
     result = Scan(lines)
     result.front_matter, result.front_matter_end = _parse_front_matter(lines)
+    outer: str | None = None  # the open fence (a ```markdown summary), if any
+    inner: str | None = None  # a code block opened inside it
     for i in range(result.front_matter_end, len(lines)):
         line = lines[i]
         if not line:
             continue
         first = line[0]
-        if first == "#" or (first == " " and line.lstrip(" ")[:1] == "#"):
+        if first == " ":
+            first = line.lstrip(" ")[:1]
+        if first in ("`", "~"):
+            m = t.FENCE_RE.match(line)
+            if m:
+                mark, info = m.group(1), m.group(2)
+                if outer is None:
+                    outer = mark
+                elif inner is None:
+                    if info:
+                        inner = mark
+                    elif mark[0] == outer[0] and len(mark) >= len(outer):
+                        outer = None
+                elif mark[0] == inner[0] and len(mark) >= len(inner) and not info:
+                    inner = None
+                continue
+        if first == "#":
             h = t.atx_heading(line)
             if h:
-                result.headings.append(_classify_heading(i, h[0], h[1]))
+                head = _classify_heading(i, h[0], h[1])
+                if head.kind != "plain":
+                    # A paper heading closes whatever fence a truncated summary left open.
+                    outer = inner = None
+                elif outer is not None:
+                    head = Heading(i, h[0], h[1], in_fence=True)
+                result.headings.append(head)
             continue
         # Cheap first-character tests keep this loop fast on long digests.
         if first in _VOTE_FIRST and _is_vote(line):
@@ -106,9 +131,8 @@ def scan(lines: list[str]) -> Scan:
             result.thumbnails += 1
         elif first == "🔗":
             result.link_lines += 1
-        if "ummary" in line[:14] or "요약" in line[:8]:
-            if t.SUMMARY_MARKER_RE.match(line):
-                result.summary_markers += 1
+        if ("ummary" in line[:14] or "요약" in line[:8]) and t.SUMMARY_MARKER_RE.match(line):
+            result.summary_markers += 1
     return result
 
 

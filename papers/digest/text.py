@@ -59,13 +59,15 @@ def normalize_text(raw: str | bytes) -> tuple[str, list[str]]:
     return text, notes
 
 
+_BINARY_RE = re.compile(r"[\x01-\x08\x0e-\x1f\x7f\ufffd]")
+
+
 def looks_binary(text: str) -> bool:
     """True when the text is mostly control characters or replacement marks (not a digest)."""
     sample = text[:4096]
     if not sample:
         return False
-    bad = sum(1 for ch in sample if (ch < " " and ch not in "\n\t\f\v") or ch == "\ufffd")
-    return bad / len(sample) > 0.1
+    return len(_BINARY_RE.findall(sample)) / len(sample) > 0.1
 
 
 # --------------------------------------------------------------------------------------
@@ -94,14 +96,14 @@ ID_RE = re.compile(
 # paper pages, alphaxiv, the arXiv DOI prefix, or "arXiv:". Prefixes are case-insensitive;
 # the id itself is not (old-style archives are lower case by definition).
 _REF_PREFIX = (
-    r"(?P<prefix>(?i:(?:https?://)?(?:[a-z0-9-]+\.)*(?:arxiv\.org|alphaxiv\.org)/"
+    r"(?P<prefix>(?i:(?:https?://)?(?:[a-z0-9-]{1,63}\.){0,4}(?:arxiv\.org|alphaxiv\.org)/"
     r"(?:abs|pdf|html|format|ps|src|overview)/"
     r"|(?:https?://)?(?:www\.)?huggingface\.co/papers/"
     r"|(?:https?://)?(?:dx\.)?doi\.org/10\.48550/arxiv\."
     r"|\barxiv\s*:\s*))"
 )
 REF_RE = re.compile(
-    rf"{_REF_PREFIX}(?:{_NEW_CORE}|{_OLD_CORE}){_VERSION}(?![0-9A-Za-z_])(?!\.[0-9])"
+    rf"{_REF_PREFIX}(?:{_NEW_CORE}|{_OLD_CORE}){_VERSION}(?:\.pdf)?(?![0-9A-Za-z_])(?!\.[0-9])"
 )
 
 
@@ -200,7 +202,7 @@ def arxiv_url(pid: str) -> str:
 # "https://arxiv.org/abs/2505.17612", optionally followed by a separator and a title.
 _LEAD_ID_RE = re.compile(
     r"^[\s\[(`*_]*(?:(?i:arxiv)\s*[:.]?\s*)?"
-    r"(?:<?(?i:https?://)?(?i:(?:[a-z0-9-]+\.)*(?:arxiv\.org|huggingface\.co|alphaxiv\.org))"
+    r"(?:<?(?i:https?://)?(?i:(?:[a-z0-9-]{1,63}\.){0,4}(?:arxiv\.org|huggingface\.co|alphaxiv\.org))"
     r"/(?:[a-z]+/)?)?"
     rf"(?:{_NEW_CORE}|{_OLD_CORE}){_VERSION}(?![0-9A-Za-z_])(?!\.[0-9])"
 )
@@ -246,6 +248,8 @@ def unescape_md(text: str) -> str:
 def strip_emphasis(text: str) -> str:
     """Remove emphasis/code markers wrapping the whole text (``**x**``, ``*x*``, ``_x_``)."""
     text = text.strip()
+    if text[:1] not in ("*", "_", "`"):  # fast path: most text has no wrapping markers
+        return text
     for _ in range(4):
         for mark in ("***", "**", "__", "*", "_", "`"):
             n = len(mark)
@@ -361,17 +365,31 @@ def usable_title(text: str | None) -> str | None:
 
 _Q_DOUBLE = r"(?:\"(?P<q1>[^\"\n]{2,400}?)\"|“(?P<q2>[^”\n]{2,400}?)”|『(?P<q3>[^』\n]{2,400}?)』|「(?P<q4>[^」\n]{2,400}?)」)"  # noqa: E501
 _Q_ANY = _Q_DOUBLE[:-1] + r"|'(?P<q5>[^'\n]{2,400}?)'|‘(?P<q6>[^’\n]{2,400}?)’)"
-_PROSE_TITLE_RES = (
+# Each pattern comes with words that must occur for it to match: a cheap pre-check, since
+# patterns that start with a quote alternation cannot use a fast literal scan.
+_PROSE_TITLE_RES: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
     # ... "<title>"라는 제목의 논문 / '<title>'이라는 제목
-    re.compile(_Q_ANY + r"\s*(?:이?라는|이라고\s*하는|라고\s*하는|이란|란)\s*(?:제목|타이틀)"),
-    re.compile(_Q_DOUBLE + r"\s*(?:이?라는|이라고\s*하는|라고\s*하는)\s*(?:논문|연구|페이퍼)"),
+    (
+        re.compile(_Q_ANY + r"\s*(?:이?라는|이라고\s*하는|라고\s*하는|이란|란)\s*(?:제목|타이틀)"),
+        ("제목", "타이틀"),
+    ),
+    (
+        re.compile(_Q_DOUBLE + r"\s*(?:이?라는|이라고\s*하는|라고\s*하는)\s*(?:논문|연구|페이퍼)"),
+        ("라는", "라고"),
+    ),
     # 해당 논문은 "<title>"으로 ... / 논문 제목: "<title>" / 제목은 '<title>'
-    re.compile(r"(?:논문|연구|페이퍼)\s*(?:의\s*)?(?:제목\s*)?(?:은|는|:|：)?\s*" + _Q_DOUBLE),
-    re.compile(r"제목\s*(?:은|는|:|：|이)\s*" + _Q_ANY),
+    (
+        re.compile(r"(?:논문|연구|페이퍼)\s*(?:의\s*)?(?:제목\s*)?(?:은|는|:|：)?\s*" + _Q_DOUBLE),
+        ("논문", "연구", "페이퍼"),
+    ),
+    (re.compile(r"제목\s*(?:은|는|:|：|이)\s*" + _Q_ANY), ("제목",)),
     # English: titled "<title>", the paper "<title>", title: "<title>"
-    re.compile(
-        r"(?i:\b(?:titled|entitled|called|named|paper|article|preprint|title\s*(?:is|was|:)))"
-        r"\s*,?\s*:?\s*" + _Q_DOUBLE
+    (
+        re.compile(
+            r"(?i:\b(?:titled|entitled|called|named|paper|article|preprint|title\s*(?:is|was|:)))"
+            r"\s*,?\s*:?\s*" + _Q_DOUBLE
+        ),
+        ("titled", "entitled", "called", "named", "paper", "article", "preprint", "title"),
     ),
 )
 
@@ -391,7 +409,10 @@ def title_from_prose(text: str) -> str | None:
     """A quoted title introduced by words such as 논문은 / 라는 제목 / titled, or None."""
     if not text or not any(q in text for q in "\"“『「'‘"):
         return None
-    for rx in _PROSE_TITLE_RES:
+    lowered = text.lower()
+    for rx, words in _PROSE_TITLE_RES:
+        if not any(w in lowered for w in words):
+            continue
         for m in rx.finditer(text):
             title = usable_title(_quoted(m))
             if title:
@@ -485,17 +506,20 @@ def bold_heading(line: str) -> str | None:
     if not m:
         return None
     label = m.group("label").strip()
-    if not label or label.endswith((".", "。")) and not _NUMBERING_RE.match(label):
+    if not label or (label.endswith((".", "。")) and not _NUMBERING_RE.match(label)):
         return None
     return label
+
+
+_NUMBER_FIRST = frozenset("0123456789IVX")
 
 
 def clean_heading(text: str) -> str:
     """Heading text for display: no emphasis, numbering, links or trailing colon."""
     text = unescape_md(links_to_text(text))
     text = strip_emphasis(text)
-    text = _NUMBERING_RE.sub("", text, count=1)
-    text = strip_emphasis(text)
+    if text[:1] in _NUMBER_FIRST:
+        text = strip_emphasis(_NUMBERING_RE.sub("", text, count=1))
     text = _WS_RE.sub(" ", text).strip()
     if text.endswith((":", "：")):
         text = text[:-1].rstrip()
