@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -34,6 +37,7 @@ class DigestSource(models.Model):
     )
     last_polled_at = models.DateTimeField(_("last polled"), null=True, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
+    last_result = models.CharField(_("last result"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("digest source")
@@ -42,6 +46,13 @@ class DigestSource(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        from papers.sources import location_problem
+
+        problem = location_problem(kind=self.kind, location=self.location)
+        if problem:
+            raise ValidationError({"location": problem})
 
 
 class Digest(models.Model):
@@ -65,7 +76,11 @@ class Digest(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
     )
+    # Failures: [{"arxiv_id": "" for the whole digest, "reason": "..."}]. Warnings: the
+    # parser's notes (untitled papers, failed summaries, skipped parts), plain strings.
     errors = models.JSONField(_("errors"), default=list, blank=True)
+    warnings = models.JSONField(_("warnings"), default=list, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     papers_total = models.PositiveIntegerField(default=0)
     papers_done = models.PositiveIntegerField(default=0)
     papers_new = models.PositiveIntegerField(default=0)
@@ -88,8 +103,37 @@ class Digest(models.Model):
     def __str__(self) -> str:
         return f"{self.date or '?'} ({self.origin or self.content_hash[:8]})"
 
+    def get_absolute_url(self) -> str:
+        return reverse("digest_import_detail", args=[self.pk])
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.PARTIAL, self.Status.FAILED)
+
+    @property
+    def is_stalled(self) -> bool:
+        """Pending or running for longer than any import may take: its worker is gone."""
+        if self.is_finished:
+            return False
+        limit = getattr(settings, "CELERY_TASK_TIME_LIMIT", None) or 600
+        since = self.started_at or self.created_at
+        return since < timezone.now() - timedelta(seconds=limit + 60)
+
+    @property
+    def can_retry(self) -> bool:
+        return self.status in (self.Status.FAILED, self.Status.PARTIAL) or self.is_stalled
+
+    @property
+    def short_hash(self) -> str:
+        return self.content_hash[:12]
+
 
 class CandidatePaper(models.Model):
+    # What digests supply. The importer fills these when empty, never over an organizer's edit.
+    IMPORTED_FIELDS = ("title", "authors", "hf_url", "arxiv_url", "thumbnail_url", "votes")
+    # What an organizer's edit protects from the importer (see `edited_fields`).
+    EDIT_PROTECTED_FIELDS = (*IMPORTED_FIELDS, "first_digest_date", "last_digest_date")
+
     class Status(models.TextChoices):
         CANDIDATE = "candidate", _("Candidate")
         SCHEDULED = "scheduled", _("Scheduled")
@@ -149,6 +193,8 @@ class PaperSummary(models.Model):
     summary_ok = models.BooleanField(_("summary usable"), default=True)
     truncated = models.BooleanField(_("truncated"), default=False)
     problems = models.JSONField(default=list, blank=True)
+    # Place of the paper in its digest (0 first), so a digest can be shown in its own order.
+    position = models.PositiveIntegerField(_("position"), default=0)
 
     class Meta:
         verbose_name = _("paper summary")

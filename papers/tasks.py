@@ -1,0 +1,31 @@
+"""Celery tasks for digests: thin wrappers that take ids and call one service each."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from papers import services
+from papers.models import Digest, DigestSource
+
+
+@shared_task(name="papers.import_digest")
+def import_digest(digest_id: int) -> None:
+    """Import a stored digest (uploaded, or interrupted and redelivered)."""
+    if not Digest.objects.filter(pk=digest_id).exists():
+        return
+    services.run_digest_import(digest_id=digest_id)
+
+
+@shared_task(name="papers.poll_digest_source")
+def poll_digest_source(source_id: int) -> None:
+    source = DigestSource.objects.filter(pk=source_id).first()
+    if source is None:
+        return
+    services.poll_digest_source(source=source)
+
+
+@shared_task(name="papers.poll_all_digest_sources")
+def poll_all_digest_sources() -> None:
+    """The daily schedule: one task per enabled source, so a slow one delays no other."""
+    for source_id in DigestSource.objects.filter(enabled=True).values_list("pk", flat=True):
+        poll_digest_source.delay(source_id)

@@ -1,0 +1,109 @@
+"""The organizers' import pages: upload digests, follow import runs, retry, poll sources."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from papers import selectors, services
+from papers.forms import DigestUploadForm, max_upload_files
+from papers.models import Digest, DigestSource
+from seminar.views import organizer_required
+
+RUNS_PER_PAGE = 50
+PAPERS_SHOWN = 300
+
+
+@organizer_required
+def digest_imports(request: HttpRequest) -> HttpResponse:
+    """Import runs, newest first, and the upload form (POST: store and queue the files)."""
+    posted = request.method == "POST"
+    form = DigestUploadForm(request.POST if posted else None, request.FILES if posted else None)
+    if posted and form.is_valid():
+        files = form.cleaned_data["files"]
+        results = services.submit_digest_uploads(files=files, uploaded_by=request.user)
+        _report_upload(request, files, results)
+        return redirect("digest_imports")
+    runs = Paginator(selectors.import_runs(), RUNS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "papers/imports.html",
+        {"form": form, "runs": runs, "max_files": max_upload_files()},
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+def _report_upload(
+    request: HttpRequest, files: list[tuple[str, str]], results: list[tuple[Digest, bool]]
+) -> None:
+    queued = sum(1 for _digest, created in results if created)
+    if queued:
+        messages.success(request, _("%(count)d digest(s) queued for import.") % {"count": queued})
+    for (name, _text), (digest, created) in zip(files, results, strict=True):
+        if not created:
+            messages.info(
+                request,
+                _("%(name)s has the same content as import #%(id)s (%(status)s): skipped.")
+                % {"name": name, "id": digest.pk, "status": digest.get_status_display()},
+            )
+
+
+@organizer_required
+def digest_import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    digest = get_object_or_404(selectors.import_run(pk))
+    summaries = list(selectors.digest_summaries(digest)[:PAPERS_SHOWN])
+    return render(
+        request,
+        "papers/import_detail.html",
+        {"digest": digest, "summaries": summaries, "papers_shown": PAPERS_SHOWN},
+    )
+
+
+@organizer_required
+@require_POST
+def digest_import_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    digest = get_object_or_404(selectors.import_run(pk))
+    if services.retry_digest_import(digest=digest):
+        messages.success(request, _("The import was queued again."))
+    else:
+        messages.error(request, _("Only a failed, partial or stalled import can be retried."))
+    return redirect(digest.get_absolute_url())
+
+
+@organizer_required
+@require_GET
+def digest_import_progress(request: HttpRequest, pk: int) -> JsonResponse:
+    """What the import pages poll while a run is pending or running."""
+    digest = get_object_or_404(selectors.import_runs(), pk=pk)
+    return JsonResponse(
+        {
+            "id": digest.pk,
+            "status": digest.status,
+            "status_label": str(digest.get_status_display()),
+            "finished": digest.is_finished,
+            "papers_total": digest.papers_total,
+            "papers_done": digest.papers_done,
+            "papers_new": digest.papers_new,
+            "papers_updated": digest.papers_updated,
+            "papers_unchanged": digest.papers_unchanged,
+            "papers_failed": digest.papers_failed,
+        }
+    )
+
+
+@organizer_required
+def digest_sources(request: HttpRequest) -> HttpResponse:
+    return render(request, "papers/sources.html", {"sources": selectors.digest_sources()})
+
+
+@organizer_required
+@require_POST
+def digest_source_poll(request: HttpRequest, pk: int) -> HttpResponse:
+    source = get_object_or_404(DigestSource, pk=pk)
+    services.enqueue_source_poll(source_id=source.pk)
+    messages.success(request, _("%(name)s is being polled.") % {"name": source.name})
+    return redirect("digest_sources")
