@@ -1,17 +1,32 @@
-"""Writes to reviews, and moving whole weeks in and out of the group's markdown page."""
+"""Writes to reviews, and moving whole weeks in and out of the group's markdown page.
+
+Claiming, releasing, saving and submitting are keyword-only functions that raise
+`ValidationError` with a message meant for the member (and a `code` for callers). Each runs in
+one transaction and re-checks its rules there, on rows it has locked or changes conditionally,
+so two requests racing each other cannot both win.
+"""
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from django.db import transaction
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from reviews import weekpage
 from reviews.models import Review, ReviewSection
+from reviews.permissions import can_write_review_for
 from seminar.models import ReviewerSlot, Term, Topic, User, Week
+from seminar.services import record_assignment_change
+
+# A review is a handful of sections; these bounds only stop abuse.
+MAX_SECTIONS = 30
+MAX_BODY_CHARS = 50_000
 
 
 def find_or_create_member(*, name: str, cache: dict[str, User] | None = None) -> User:
@@ -110,3 +125,293 @@ def _paper_for_title(title: str):
     from papers.models import CandidatePaper
 
     return CandidatePaper.objects.filter(title__iexact=title.strip()).first()
+
+
+# --- reviewer slots -----------------------------------------------------------------------
+
+
+def _locked_slot(slot: ReviewerSlot) -> ReviewerSlot:
+    """The slot re-read with its row locked until the transaction ends (a no-op on SQLite,
+    which serializes writers anyway)."""
+    return (
+        ReviewerSlot.objects.select_for_update(of=("self",))
+        .select_related("topic__week", "reviewer")
+        .get(pk=slot.pk)
+    )
+
+
+@transaction.atomic
+def claim_slot(
+    *, slot: ReviewerSlot, member: User, actor: User | None = None, now: datetime | None = None
+) -> ReviewerSlot:
+    """Make `member` the reviewer of the open `slot`.
+
+    The slot is taken by a conditional UPDATE (`... WHERE reviewer_id IS NULL`): of two members
+    claiming at once, the database lets exactly one through and the other gets a
+    ValidationError with code "taken". The constraint one-slot-per-member-per-topic stops one
+    member from taking two slots of a topic in two quick requests.
+    """
+    now = now or timezone.now()
+    slot = ReviewerSlot.objects.select_related("topic__week", "reviewer").get(pk=slot.pk)
+    topic = slot.topic
+    if slot.reviewer_id == member.pk:
+        return slot  # a double click: it is theirs already
+    if slot.reviewer_id is not None:
+        raise ValidationError(
+            _("%(name)s has already taken this slot.") % {"name": slot.reviewer.display_name},
+            code="taken",
+        )
+    if now > topic.week.review_deadline:
+        raise ValidationError(
+            _("The review deadline of this week has passed; slots can no longer be taken."),
+            code="deadline",
+        )
+    if topic.presenter_id == member.pk:
+        raise ValidationError(
+            _("You present this topic, so you cannot review it."), code="presenter"
+        )
+    if Review.objects.filter(slot=slot).exists():
+        raise ValidationError(_("This slot already has a review."), code="has_review")
+    if ReviewerSlot.objects.filter(topic=topic, reviewer=member).exists():
+        raise ValidationError(
+            _("You already review this topic in another slot."), code="one_per_topic"
+        )
+    try:
+        with transaction.atomic():
+            taken = ReviewerSlot.objects.filter(pk=slot.pk, reviewer__isnull=True).update(
+                reviewer=member
+            )
+    except IntegrityError as error:  # the same member, claiming a second slot concurrently
+        raise ValidationError(
+            _("You already review this topic in another slot."), code="one_per_topic"
+        ) from error
+    if not taken:
+        winner = ReviewerSlot.objects.select_related("reviewer").get(pk=slot.pk).reviewer
+        raise ValidationError(
+            _("Sorry, %(name)s took this slot just before you.")
+            % {"name": winner.display_name if winner else _("someone else")},
+            code="taken",
+        )
+    slot.reviewer = member
+    record_assignment_change(
+        topic=topic, member=member, role="reviewer", assigned=True, actor=actor or member
+    )
+    return slot
+
+
+@transaction.atomic
+def release_slot(
+    *, slot: ReviewerSlot, member: User, actor: User | None = None, now: datetime | None = None
+) -> ReviewerSlot:
+    """Give the slot back before the deadline. A draft written for it is discarded (the page
+    asks first); a submitted review cannot be released."""
+    now = now or timezone.now()
+    slot = _locked_slot(slot)
+    if slot.reviewer_id != member.pk:
+        raise ValidationError(_("This slot is not yours."), code="not_yours")
+    if now > slot.topic.week.review_deadline:
+        raise ValidationError(
+            _("The review deadline has passed; ask an organizer to change reviewers."),
+            code="deadline",
+        )
+    review = Review.objects.filter(slot=slot).first()
+    if review is not None and review.is_submitted:
+        raise ValidationError(
+            _("You submitted a review for this slot, so it can no longer be released."),
+            code="submitted",
+        )
+    if review is not None:
+        review.delete()
+    slot.reviewer = None
+    slot.save(update_fields=["reviewer"])
+    record_assignment_change(
+        topic=slot.topic, member=member, role="reviewer", assigned=False, actor=actor or member
+    )
+    return slot
+
+
+# --- writing reviews ----------------------------------------------------------------------
+
+
+def headings_for_new_review(*, member: User | None) -> list[str]:
+    """The headings a member's new review starts with: their habit from earlier reviews if
+    they have one, else the group's default (`SEMINAR_DEFAULT_REVIEW_HEADINGS`)."""
+    previous: list[list[str]] = []
+    if member is not None:
+        recent = (
+            Review.objects.filter(author=member, status=Review.Status.SUBMITTED)
+            .order_by("-submitted_at")
+            .prefetch_related("sections")[:5]
+        )
+        previous = [[s.heading for s in review.sections.all()] for review in recent]
+    headings = weekpage.headings_for_new_review(previous)
+    if headings is weekpage.DEFAULT_HEADINGS:
+        return list(settings.SEMINAR_DEFAULT_REVIEW_HEADINGS)
+    return list(headings)
+
+
+def version_of(review: Review | None) -> str:
+    """A token that changes whenever the review is saved: the editor sends back the one it
+    loaded, so a save from a stale window (another tab) is noticed instead of overwriting."""
+    return "" if review is None else review.updated_at.isoformat()
+
+
+def _trim_blank_lines(text: str) -> str:
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "").split("\n")
+    while lines and not lines[0].strip():
+        lines.pop(0)
+    while lines and not lines[-1].strip():
+        lines.pop()
+    return "\n".join(line.rstrip() for line in lines)
+
+
+def clean_sections(
+    sections: Iterable[weekpage.ReviewSection], *, for_submission: bool
+) -> list[weekpage.ReviewSection]:
+    """Normalize what the editor sent; refuse what cannot be saved (or submitted)."""
+    cleaned = [
+        weekpage.ReviewSection(" ".join(s.heading.split()), _trim_blank_lines(s.body))
+        for s in sections
+    ]
+    if len(cleaned) > MAX_SECTIONS:
+        raise ValidationError(
+            _("A review has at most %(count)d sections.") % {"count": MAX_SECTIONS},
+            code="too_many",
+        )
+    if any(len(s.body) > MAX_BODY_CHARS for s in cleaned):
+        raise ValidationError(
+            _("A section is limited to %(count)d characters.") % {"count": MAX_BODY_CHARS},
+            code="too_long",
+        )
+    if not for_submission:
+        return cleaned
+    cleaned = [s for s in cleaned if s.heading or s.body]
+    if not any(s.body for s in cleaned):
+        raise ValidationError(_("Write something before submitting."), code="empty")
+    # Text before the first heading is fine (imported reviews have it); later sections need a
+    # heading, or the group's page would run them into the section above.
+    for number, section in enumerate(cleaned[1:], start=2):
+        if not section.heading:
+            raise ValidationError(
+                _("Section %(number)d needs a heading.") % {"number": number},
+                code="heading_missing",
+            )
+    return cleaned
+
+
+def _write_review(
+    *,
+    slot: ReviewerSlot,
+    sections: Sequence[weekpage.ReviewSection],
+    actor: User,
+    submit: bool,
+    version: str | None,
+    now: datetime | None,
+) -> Review:
+    now = now or timezone.now()
+    slot = _locked_slot(slot)
+    if not can_write_review_for(actor, slot):
+        raise PermissionDenied
+    week = slot.topic.week
+    review = Review.objects.filter(slot=slot).first()
+    late = now > week.review_deadline
+    if late and review is not None and review.is_submitted:
+        raise ValidationError(
+            _("The review deadline has passed: a submitted review can no longer be changed."),
+            code="deadline",
+        )
+    if late and week.late_policy == Week.LatePolicy.REFUSE:
+        raise ValidationError(
+            _("The review deadline has passed and this week does not accept late reviews."),
+            code="deadline",
+        )
+    if not submit and review is not None and review.is_submitted:
+        raise ValidationError(
+            _("This review is already submitted; press Update to change it."), code="submitted"
+        )
+    if version is not None and version != version_of(review):
+        raise ValidationError(
+            _(
+                "This review was changed in another window since you opened it. "
+                "Save again to replace that version with the text below."
+            ),
+            code="conflict",
+        )
+    cleaned = clean_sections(sections, for_submission=submit)
+    if review is None:
+        review = Review(slot=slot, author=slot.reviewer, created_at=now)
+    if submit and not review.is_submitted:
+        review.status = Review.Status.SUBMITTED
+        review.submitted_at = now
+        review.is_late = late
+    review.save()
+    replace_sections(review=review, sections=cleaned)
+    return review
+
+
+@transaction.atomic
+def save_draft(
+    *,
+    slot: ReviewerSlot,
+    sections: Sequence[weekpage.ReviewSection],
+    actor: User,
+    version: str | None = None,
+    now: datetime | None = None,
+) -> Review:
+    """Store the sections as the slot's draft (creating it), visible to its author only.
+
+    `version` is what `version_of` gave when the editor loaded; None skips the check.
+    """
+    return _write_review(
+        slot=slot, sections=sections, actor=actor, submit=False, version=version, now=now
+    )
+
+
+@transaction.atomic
+def submit_review(
+    *,
+    slot: ReviewerSlot,
+    sections: Sequence[weekpage.ReviewSection],
+    actor: User,
+    version: str | None = None,
+    now: datetime | None = None,
+) -> Review:
+    """Publish the review to the group, or update a submitted one before the deadline.
+
+    After the deadline a first submission is accepted and marked late, or refused, as the
+    week's `late_policy` says; a review submitted on time is then final.
+    """
+    return _write_review(
+        slot=slot, sections=sections, actor=actor, submit=True, version=version, now=now
+    )
+
+
+# --- the group's markdown page -------------------------------------------------------------
+
+
+def week_page_for(week: Week) -> weekpage.WeekPage:
+    """The week as the group's page: submitted reviews only (drafts are private).
+
+    Reads `week.topics.all()`, `topic.slots.all()` and `slot.review.sections.all()`, so a week
+    from `seminar.selectors.weeks_with_content()` costs no further query.
+    """
+    topics = []
+    for topic in week.topics.all():
+        slots = []
+        for slot in topic.slots.all():
+            review = getattr(slot, "review", None) if hasattr(slot, "review") else None
+            sections: tuple[weekpage.ReviewSection, ...] = ()
+            if review is not None and review.is_submitted:
+                sections = tuple(
+                    weekpage.ReviewSection(s.heading, s.body) for s in review.sections.all()
+                )
+            reviewer = slot.reviewer.display_name if slot.reviewer else None
+            slots.append(weekpage.ReviewSlotPage(slot.number, reviewer, sections))
+        presenter = topic.presenter.display_name if topic.presenter else None
+        topics.append(weekpage.TopicPage(topic.order, topic.title, presenter, tuple(slots)))
+    return weekpage.WeekPage(week.number, tuple(topics))
+
+
+def export_week(week: Week) -> str:
+    """The week's page in exactly the group's format."""
+    return weekpage.render_week_page(week_page_for(week))

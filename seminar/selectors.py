@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from reviews.models import Review, ReviewSection
@@ -44,3 +44,25 @@ def visible_review(slot: ReviewerSlot, user) -> Review | None:
     if review.is_submitted or review.author_id == getattr(user, "pk", None):
         return review
     return None
+
+
+def weeks_for_archive() -> QuerySet[Week]:
+    """Weeks newest first, with their topics and presenters and how many reviews are in, in
+    a constant number of queries (the archive page)."""
+    topics = Topic.objects.select_related("presenter").order_by("order")
+    return (
+        Week.objects.select_related("term")
+        .prefetch_related(Prefetch("topics", queryset=topics))
+        .annotate(
+            slots_total=Count("topics__slots", distinct=True),
+            slots_open=Count(
+                "topics__slots", filter=Q(topics__slots__reviewer__isnull=True), distinct=True
+            ),
+            reviews_submitted=Count(
+                "topics__slots__review",
+                filter=Q(topics__slots__review__status=Review.Status.SUBMITTED),
+                distinct=True,
+            ),
+        )
+        .order_by("-starts_at")
+    )

@@ -12,10 +12,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from reviews.selectors import dashboard_for
 from seminar import selectors, services
 from seminar.adapters import INVITATION_SESSION_KEY
 from seminar.forms import InvitationForm, ProfileForm
-from seminar.models import Invitation, User, Week
+from seminar.models import Invitation, User
 from seminar.permissions import is_organizer
 
 
@@ -35,20 +36,27 @@ def organizer_required(view):
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    week = selectors.next_week() or selectors.latest_week()
-    return render(request, "seminar/home.html", {"week": week, "now": timezone.now()})
+    """The member's dashboard: next week, their slots and presentations, slots to take."""
+    now = timezone.now()
+    dashboard = dashboard_for(request.user, now)
+    return render(
+        request,
+        "seminar/home.html",
+        {"week": dashboard.week, "dashboard": dashboard, "now": now},
+    )
 
 
 @login_required
 def week_list(request: HttpRequest) -> HttpResponse:
-    weeks = Week.objects.select_related("term").order_by("-starts_at")
-    return render(request, "seminar/week_list.html", {"weeks": weeks})
+    today = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    weeks = selectors.weeks_for_archive()
+    return render(request, "seminar/week_list.html", {"weeks": weeks, "today": today})
 
 
 @login_required
 def week_detail(request: HttpRequest, pk: int) -> HttpResponse:
     week = get_object_or_404(selectors.weeks_with_content(), pk=pk)
-    return render(request, "seminar/week_detail.html", {"week": week})
+    return render(request, "seminar/week_detail.html", {"week": week, "now": timezone.now()})
 
 
 @require_POST

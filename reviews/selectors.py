@@ -1,0 +1,140 @@
+"""Reads for the member's pages: the dashboard and the review editor's side panel."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from reviews.models import Review
+from seminar import selectors as seminar_selectors
+from seminar.models import ReviewerSlot, Topic, Week
+
+if TYPE_CHECKING:
+    from papers.models import PaperSummary
+    from seminar.models import User
+
+# How long a past week's slots stay on the dashboard (to see them marked submitted or late).
+RECENT = timedelta(days=7)
+
+
+class SlotState:
+    NOT_STARTED = "not_started"
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    LATE = "late"
+
+    LABELS = {
+        NOT_STARTED: _("Not started"),
+        DRAFT: _("Draft"),
+        SUBMITTED: _("Submitted"),
+        LATE: _("Late"),
+    }
+
+
+def slot_state(slot: ReviewerSlot, now: datetime | None = None) -> str:
+    """Not started, draft, submitted; late when submitted late or still missing after the
+    deadline."""
+    now = now or timezone.now()
+    review = getattr(slot, "review", None) if hasattr(slot, "review") else None
+    if review is not None and review.is_submitted:
+        return SlotState.LATE if review.is_late else SlotState.SUBMITTED
+    if now > slot.topic.week.review_deadline:
+        return SlotState.LATE
+    return SlotState.DRAFT if review is not None else SlotState.NOT_STARTED
+
+
+@dataclass(frozen=True)
+class MySlot:
+    slot: ReviewerSlot
+    state: str
+    deadline: datetime
+    deadline_passed: bool
+
+    @property
+    def review(self) -> Review | None:
+        return getattr(self.slot, "review", None) if hasattr(self.slot, "review") else None
+
+    @property
+    def state_label(self) -> str:
+        return str(SlotState.LABELS[self.state])
+
+
+@dataclass(frozen=True)
+class OpenTopic:
+    """A topic with open slots the member could take; the button takes the first one."""
+
+    topic: Topic
+    slots: list[ReviewerSlot] = field(default_factory=list)
+
+    @property
+    def first_slot(self) -> ReviewerSlot:
+        return self.slots[0]
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    week: Week | None
+    my_slots: list[MySlot]
+    my_presentations: list[Topic]
+    open_topics: list[OpenTopic]
+
+
+def dashboard_for(user: User, now: datetime | None = None) -> Dashboard:
+    """Everything the dashboard shows, in a constant number of queries."""
+    now = now or timezone.now()
+    week = seminar_selectors.next_week(now) or seminar_selectors.latest_week()
+    since = now - RECENT
+
+    slots = (
+        ReviewerSlot.objects.filter(reviewer=user, topic__week__starts_at__gte=since)
+        .select_related("topic__week__term", "topic__presenter", "review")
+        .order_by("topic__week__review_deadline", "topic__order", "number")
+    )
+    my_slots = [
+        MySlot(
+            slot=slot,
+            state=slot_state(slot, now),
+            deadline=slot.topic.week.review_deadline,
+            deadline_passed=now > slot.topic.week.review_deadline,
+        )
+        for slot in slots
+    ]
+
+    presentations = list(
+        Topic.objects.filter(presenter=user, week__starts_at__gte=since)
+        .select_related("week__term", "paper")
+        .order_by("week__starts_at", "order")
+    )
+
+    mine_on_topic = ReviewerSlot.objects.filter(topic=OuterRef("topic"), reviewer=user)
+    open_slots = (
+        ReviewerSlot.objects.filter(
+            reviewer__isnull=True, review__isnull=True, topic__week__review_deadline__gte=now
+        )
+        .filter(~Exists(mine_on_topic))
+        .exclude(topic__presenter=user)
+        .select_related("topic__week__term", "topic__presenter")
+        .order_by("topic__week__starts_at", "topic__order", "number")
+    )
+    by_topic: dict[int, OpenTopic] = {}
+    for slot in open_slots:
+        by_topic.setdefault(slot.topic_id, OpenTopic(topic=slot.topic)).slots.append(slot)
+
+    return Dashboard(
+        week=week,
+        my_slots=my_slots,
+        my_presentations=presentations,
+        open_topics=list(by_topic.values()),
+    )
+
+
+def latest_summary(topic: Topic) -> PaperSummary | None:
+    """The newest imported summary of the topic's paper, if it has one."""
+    if topic.paper_id is None:
+        return None
+    return topic.paper.summaries.select_related("digest").order_by("-digest__date", "-pk").first()

@@ -1,0 +1,294 @@
+"""Claiming slots, the review editor (with its autosave endpoint) and the week export.
+
+Each view fetches through a permission helper, validates with a form, calls one service and
+redirects; a rejected form is rendered again, bound, so nothing typed is lost.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from reviews import services, weekpage
+from reviews.forms import section_formset
+from reviews.models import Review
+from reviews.permissions import can_export_week, can_write_review_for, is_member
+from reviews.selectors import latest_summary, slot_state
+from seminar.models import ReviewerSlot, Week
+from seminar.selectors import weeks_with_content
+
+_REARRANGE = re.compile(r"(add|remove|up|down)(?::sections-(\d+))?")
+
+
+def _slot(pk: int) -> ReviewerSlot:
+    return get_object_or_404(
+        ReviewerSlot.objects.select_related(
+            "topic__week__term", "topic__paper", "topic__presenter", "reviewer", "review"
+        ),
+        pk=pk,
+    )
+
+
+def _slot_for_writing(request: HttpRequest, pk: int) -> ReviewerSlot:
+    """The slot whose review this member may write, or 403."""
+    slot = _slot(pk)
+    if not can_write_review_for(request.user, slot):
+        raise PermissionDenied
+    return slot
+
+
+def _review_of(slot: ReviewerSlot) -> Review | None:
+    return getattr(slot, "review", None) if hasattr(slot, "review") else None
+
+
+def _week_anchor(slot: ReviewerSlot) -> str:
+    return f"{slot.topic.week.get_absolute_url()}#topic-{slot.topic.order}-review-{slot.number}"
+
+
+def _next_or(request: HttpRequest, default: str) -> str:
+    target = request.POST.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, {request.get_host()}, request.is_secure()
+    ):
+        return target
+    return default
+
+
+# --- slots --------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def claim(request: HttpRequest, pk: int) -> HttpResponse:
+    slot = _slot(pk)
+    if not is_member(request.user):
+        raise PermissionDenied
+    try:
+        services.claim_slot(slot=slot, member=request.user, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(_next_or(request, _week_anchor(slot)))
+    messages.success(
+        request,
+        _("Review %(number)d of “%(title)s” is yours. Write it here whenever you like.")
+        % {"number": slot.number, "title": slot.topic.title},
+    )
+    return redirect("review_edit", pk=slot.pk)
+
+
+@login_required
+@require_POST
+def release(request: HttpRequest, pk: int) -> HttpResponse:
+    slot = _slot(pk)
+    if slot.reviewer_id != request.user.pk:
+        raise PermissionDenied
+    try:
+        services.release_slot(slot=slot, member=request.user, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("You gave back review %(number)d of “%(title)s”.")
+            % {"number": slot.number, "title": slot.topic.title},
+        )
+    return redirect(_next_or(request, reverse("home")))
+
+
+# --- the editor ---------------------------------------------------------------------------
+
+
+def _rearranged(
+    sections: list[weekpage.ReviewSection], action: str
+) -> list[weekpage.ReviewSection] | None:
+    """Add, remove or move a section: the editor's buttons when JavaScript is off."""
+    match = _REARRANGE.fullmatch(action)
+    if match is None:
+        return None
+    verb, index = match[1], int(match[2]) if match[2] else None
+    if verb == "add":
+        return [*sections, weekpage.ReviewSection("", "")]
+    if index is None or not 0 <= index < len(sections):
+        return sections
+    if verb == "remove":
+        return sections[:index] + sections[index + 1 :]
+    other = index - 1 if verb == "up" else index + 1
+    if 0 <= other < len(sections):
+        sections[index], sections[other] = sections[other], sections[index]
+    return sections
+
+
+def _editor_messages() -> dict[str, str]:
+    """The editor script's sentences, translated here (the script has no gettext)."""
+    return {
+        "saving": _("Saving…"),
+        "draftState": _("Draft"),
+        "saved": _("Saved at {time}"),
+        "unsaved": _("Unsaved changes"),
+        "failed": _("Not saved: {reason} Your text is kept in this browser."),
+        "offline": _("the server could not be reached."),
+        "restoreOffer": _("This browser kept text for this review that was never saved ({time})."),
+        "restored": _("Restored. Save to keep it."),
+        "confirmRemove": _("Remove this section and its text?"),
+        "previewSignedOut": _(
+            "You are signed out; the preview is paused. Nothing you typed is lost."
+        ),
+    }
+
+
+def _render_editor(
+    request: HttpRequest,
+    slot: ReviewerSlot,
+    formset,
+    *,
+    version: str | None,
+    errors: list[str] | None = None,
+    note: str = "",
+) -> HttpResponse:
+    review = _review_of(slot)
+    week = slot.topic.week
+    now = timezone.now()
+    deadline_passed = now > week.review_deadline
+    # After the deadline a submitted review is final, and a refusing week takes nothing more.
+    closed = deadline_passed and (
+        (review is not None and review.is_submitted) or week.late_policy == Week.LatePolicy.REFUSE
+    )
+    context = {
+        "slot": slot,
+        "topic": slot.topic,
+        "week": week,
+        "review": review,
+        "formset": formset,
+        "version": services.version_of(review) if version is None else version,
+        "errors": errors or [],
+        "note": note,
+        "state": slot_state(slot, now),
+        "deadline_passed": deadline_passed,
+        "closed": closed,
+        "summary": latest_summary(slot.topic),
+        "autosave": not closed and (review is None or not review.is_submitted),
+        "is_own": slot.reviewer_id == request.user.pk,
+        "editor_messages": _editor_messages(),
+    }
+    return render(request, "reviews/edit.html", context)
+
+
+@login_required
+def review_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    slot = _slot_for_writing(request, pk)
+    review = _review_of(slot)
+    if request.method != "POST":
+        if review is not None:
+            sections = [weekpage.ReviewSection(s.heading, s.body) for s in review.sections.all()]
+        else:
+            headings = services.headings_for_new_review(member=slot.reviewer)
+            sections = [weekpage.ReviewSection(h, "") for h in headings]
+        formset = section_formset(sections=sections)
+        return _render_editor(request, slot, formset, version=services.version_of(review))
+
+    action = request.POST.get("action", "save")
+    version = request.POST.get("version")  # None (no check) only from clients without it
+    formset = section_formset(request.POST)
+    if not formset.is_valid():
+        return _render_editor(request, slot, formset, version=version)
+    sections = formset.sections()
+    rearranged = _rearranged(list(sections), action)
+    if rearranged is not None:
+        return _render_editor(
+            request,
+            slot,
+            section_formset(sections=rearranged),
+            version=version,
+            note=_("Sections rearranged; nothing is saved until you save."),
+        )
+    try:
+        if action == "submit":
+            review = services.submit_review(
+                slot=slot, sections=sections, actor=request.user, version=version
+            )
+        else:
+            review = services.save_draft(
+                slot=slot, sections=sections, actor=request.user, version=version
+            )
+    except ValidationError as error:
+        if error.code == "conflict":
+            # Saving again is then a deliberate choice to replace the other version.
+            version = services.version_of(Review.objects.filter(slot=slot).first())
+        return _render_editor(request, slot, formset, version=version, errors=error.messages)
+
+    if action == "submit":
+        if review.is_late:
+            messages.warning(request, _("Your review was submitted after the deadline (late)."))
+        else:
+            messages.success(request, _("Your review was submitted. Thank you!"))
+        return redirect(_week_anchor(slot))
+    saved_at = timezone.localtime(review.updated_at).strftime("%H:%M")
+    messages.success(request, _("Draft saved at %(time)s.") % {"time": saved_at})
+    return redirect("review_edit", pk=slot.pk)
+
+
+@require_POST
+def review_autosave(request: HttpRequest, pk: int) -> JsonResponse:
+    """The editor's background save: JSON in both directions, never a redirect."""
+    if not is_member(request.user):
+        return JsonResponse(
+            {"code": "signed_out", "error": _("You are signed out. Sign in again to save.")},
+            status=401,
+        )
+    slot = _slot(pk)
+    if not can_write_review_for(request.user, slot):
+        return JsonResponse(
+            {"code": "forbidden", "error": _("You may not edit this review.")}, status=403
+        )
+    formset = section_formset(request.POST)
+    if not formset.is_valid():
+        problems = [str(e) for e in formset.non_form_errors()]
+        for number, form_errors in enumerate(formset.errors, start=1):
+            for field_errors in form_errors.values():
+                problems += [
+                    _("Section %(number)d: %(error)s") % {"number": number, "error": e}
+                    for e in field_errors
+                ]
+        return JsonResponse({"code": "invalid", "error": " ".join(problems)}, status=400)
+    try:
+        review = services.save_draft(
+            slot=slot,
+            sections=formset.sections(),
+            actor=request.user,
+            version=request.POST.get("version"),
+        )
+    except ValidationError as error:
+        return JsonResponse(
+            {"code": error.code or "invalid", "error": " ".join(error.messages)},
+            status=409 if error.code == "conflict" else 400,
+        )
+    return JsonResponse(
+        {
+            "saved_at": timezone.localtime(review.updated_at).strftime("%H:%M"),
+            "version": services.version_of(review),
+            "status": review.status,
+        }
+    )
+
+
+# --- the group's page ---------------------------------------------------------------------
+
+
+@login_required
+def week_export(request: HttpRequest, pk: int) -> HttpResponse:
+    week = get_object_or_404(weeks_with_content(), pk=pk)
+    if not can_export_week(request.user, week):
+        raise PermissionDenied
+    response = HttpResponse(services.export_week(week), content_type="text/markdown; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="week-{week.number}.md"'
+    return response
