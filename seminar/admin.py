@@ -1,8 +1,19 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from seminar.models import AssignmentChange, Invitation, ReviewerSlot, Term, Topic, User, Week
+from seminar.models import (
+    AssignmentChange,
+    Invitation,
+    ReminderPolicy,
+    ReviewerSlot,
+    SentReminder,
+    Term,
+    Topic,
+    User,
+    Week,
+)
 
 
 @admin.register(User)
@@ -90,3 +101,47 @@ class AssignmentChangeAdmin(admin.ModelAdmin):
     list_filter = ["role", "assigned"]
     search_fields = ["member__name", "member__email", "topic__title"]
     readonly_fields = ["topic", "member", "role", "assigned", "actor", "created_at", "notified_at"]
+
+
+@admin.register(ReminderPolicy)
+class ReminderPolicyAdmin(admin.ModelAdmin):
+    """One row; the weekly reminder's own time is its schedule under Periodic tasks."""
+
+    list_display = [
+        "__str__",
+        "presenter_days_before",
+        "reviewer_days_before",
+        "reviewer_days_after",
+        "quiet_hours_start",
+        "quiet_hours_end",
+    ]
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and not ReminderPolicy.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SentReminder)
+class SentReminderAdmin(admin.ModelAdmin):
+    """The reminder log. Read-only: a row is the proof an email went out (or why it did not)."""
+
+    list_display = ["recipient", "kind", "week", "status", "attempts", "send_after", "sent_at"]
+    list_filter = ["status", "kind", "created_at"]
+    search_fields = ["recipient__email", "recipient__name", "address", "key"]
+    date_hierarchy = "created_at"
+    list_select_related = ["recipient", "week__term"]
+    readonly_fields = [f.name for f in SentReminder._meta.fields]
+    actions = ["retry_now"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description=_("Try failed emails again now"))
+    def retry_now(self, request, queryset):
+        # Only rows known not to have gone out; "sending" ones might have, so they stay.
+        count = queryset.filter(
+            status__in=[SentReminder.Status.FAILED, SentReminder.Status.GAVE_UP]
+        ).update(status=SentReminder.Status.FAILED, attempts=0, send_after=timezone.now())
+        self.message_user(request, _("%(count)d email(s) will be sent again.") % {"count": count})

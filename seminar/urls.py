@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from markdownx.views import ImageUploadView, MarkdownifyView
 
-from seminar import views
+from seminar import reminder_views, views
 
 admin.site.site_header = "Seminar"
 admin.site.site_title = "Seminar"
@@ -17,6 +17,8 @@ urlpatterns = [
     path("language/", views.set_language, name="set_language"),
     path("invitations/", views.invitations, name="invitations"),
     path("invite/<str:token>/", views.accept_invitation, name="accept_invitation"),
+    path("unsubscribe/<str:token>/", reminder_views.unsubscribe, name="unsubscribe"),
+    path("reminders/", reminder_views.reminder_status, name="reminder_status"),
     path("papers/", include("papers.urls")),
     path("", include("reviews.urls")),
     path("accounts/", include("allauth.urls")),

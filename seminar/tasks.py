@@ -1,0 +1,45 @@
+"""Reminder tasks: thin wrappers around `seminar.reminders`, named, taking primitive ids.
+
+Beat runs `send_weekly_reminders` (Mondays 09:00) and `send_due_reminders` (every 15 minutes);
+both queue what is due and fan the ready rows out to `deliver_reminder`, one task per email, so a
+failing address is retried on its own without holding back the others.
+"""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.utils import timezone
+
+from seminar import reminders
+
+
+@shared_task(name="seminar.send_due_reminders")
+def send_due_reminders() -> None:
+    for reminder_id in reminders.queue_due_reminders(timezone.now()):
+        deliver_reminder.delay(reminder_id)
+
+
+@shared_task(name="seminar.send_weekly_reminders")
+def send_weekly_reminders() -> None:
+    for reminder_id in reminders.queue_weekly_reminders(timezone.now()):
+        deliver_reminder.delay(reminder_id)
+
+
+@shared_task(bind=True, name="seminar.deliver_reminder", max_retries=None)
+def deliver_reminder(self, reminder_id: int) -> None:
+    # The log row decides whether and when to retry (attempts, backoff, giving up); a retry
+    # that arrives early or twice finds nothing to claim and returns. Should a retry message
+    # be lost, the next `send_due_reminders` picks the row up again, which is also how retries
+    # happen when tasks run in-process (no broker): an eager retry would re-run at once and
+    # raise into the loop that is sending everyone else's.
+    result = reminders.deliver_reminder(reminder_id)
+    if result.retry_in is not None and not self.request.is_eager:
+        raise self.retry(countdown=result.retry_in)
+
+
+@shared_task(name="seminar.send_assignment_email")
+def send_assignment_email(change_id: int) -> None:
+    """Called after an assignment change commits (`services.record_assignment_change`)."""
+    reminder_id = reminders.queue_assignment_notice(change_id=change_id, now=timezone.now())
+    if reminder_id is not None:
+        deliver_reminder.delay(reminder_id)
