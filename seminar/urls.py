@@ -1,10 +1,11 @@
+import re
+
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.auth.decorators import login_required
-from django.urls import include, path
-from markdownx.views import ImageUploadView, MarkdownifyView
+from django.urls import include, path, re_path
 
 from seminar import reminder_views, views
+from seminar.markdownx_views import MemberImageUploadView, MemberMarkdownifyView
 
 admin.site.site_header = "Seminar"
 admin.site.site_title = "Seminar"
@@ -25,14 +26,19 @@ urlpatterns = [
     # markdownx's endpoints answer signed-in members only (out of the box they answer anyone).
     path(
         "markdownx/markdownify/",
-        login_required(MarkdownifyView.as_view()),
+        MemberMarkdownifyView.as_view(),
         name="markdownx_markdownify",
     ),
-    path("markdownx/upload/", login_required(ImageUploadView.as_view()), name="markdownx_upload"),
+    path("markdownx/upload/", MemberImageUploadView.as_view(), name="markdownx_upload"),
     path("admin/", admin.site.urls),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Images members paste into reviews are for members only, so Django serves them behind a
+# sign-in check (a reading group's traffic is tiny; a proxy can take this over if it grows).
+urlpatterns += [
+    re_path(
+        r"^{}(?P<path>markdownx/.+)$".format(re.escape(settings.MEDIA_URL.lstrip("/"))),
+        views.member_media,
+        name="member_media",
+    ),
+]

@@ -114,3 +114,12 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
     # The link arrived at this address, so it needs no second confirmation email.
     get_adapter(request).stash_verified_email(request, invitation.email)
     return redirect(reverse("account_signup") + f"?email={invitation.email}")
+
+
+@login_required
+def member_media(request: HttpRequest, path: str) -> HttpResponse:
+    """Images uploaded through the review editor, for signed-in members only."""
+    from django.conf import settings
+    from django.views.static import serve
+
+    return serve(request, path, document_root=settings.MEDIA_ROOT)

@@ -86,3 +86,27 @@ def test_upload_refuses_files_over_two_megabytes(member_client, tmp_path, settin
     response = member_client.post(reverse("markdownx_upload"), {"image": big}, **XHR)
     assert response.status_code == 400
     assert not any(tmp_path.rglob("*"))
+
+
+def test_upload_without_the_ajax_header_answers_json_not_an_error_page(
+    member_client, tmp_path, settings
+):
+    settings.MEDIA_ROOT = tmp_path
+    svg = SimpleUploadedFile("a.svg", b"<svg/>", content_type="image/svg+xml")
+    response = member_client.post(reverse("markdownx_upload"), {"image": svg})
+    assert response.status_code == 400
+    assert response.json() == {"__all__": ["File type is not supported."]}
+
+
+def test_uploaded_images_are_served_to_members_only(member_client, client, tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path
+    image = SimpleUploadedFile("a.png", _png(), content_type="image/png")
+    code = member_client.post(reverse("markdownx_upload"), {"image": image}, **XHR).json()
+    url = code["image_code"][len("![](") : -1]
+    assert member_client.get(url).status_code == 200
+    client.logout()
+    assert client.get(url).status_code == 302
+
+
+def test_preview_refuses_get(member_client):
+    assert member_client.get(reverse("markdownx_markdownify")).status_code == 405
