@@ -58,7 +58,8 @@ def _next_thursday_evening(today: date) -> datetime:
 @transaction.atomic
 def seed_demo() -> list[str]:
     """Create the demo accounts, week 1 and the candidate pool; safe to run again."""
-    report: list[str] = []
+    # Digests first, so topics whose title matches an imported paper get linked to it.
+    report: list[str] = _import_demo_digests()
     ensure_organizers_group()
     organizer = _demo_account(email=ORGANIZER_EMAIL, name="운영자")
     make_organizer(organizer)
@@ -81,15 +82,12 @@ def seed_demo() -> list[str]:
         report.append("week 1 created from the seed page")
     else:
         report.append("week 1 already there")
-    report += _import_demo_digests()
     return report
 
 
 def _import_demo_digests() -> list[str]:
-    try:
-        from papers.services import import_digest_file
-    except ImportError:  # the importer is not installed in this build
-        return []
+    from papers.services import import_digest_file
+
     lines = []
     for path in DIGESTS:
         digest = import_digest_file(path=path)
