@@ -3,9 +3,23 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
 
 from seminar.services import make_organizer
 from tests.factories import UserFactory
+
+
+@pytest.fixture(autouse=True)
+def english_interface(settings):
+    """Tests read the interface in English, whatever the default (Korean) is.
+
+    Assertions then name the English msgids, which change less often than their translations;
+    tests of the Korean default and of switching languages set the language themselves.
+    """
+    settings.LANGUAGE_CODE = "en"
+    translation.activate("en")
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

@@ -21,6 +21,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     email = factory.Sequence(lambda n: f"member{n}@example.com")
     name = factory.Sequence(lambda n: f"회원{n}")
+    language = "en"  # see tests/conftest.py: tests read the interface in English
     password = factory.django.Password("pw-for-tests")
 
 

@@ -167,6 +167,9 @@ def test_invitations_page_refuses_members(member_client):
 
 
 def test_language_switch_is_saved_for_the_member(member_client, member):
+    member.language = "ko"
+    member.save()
+    assert '<html lang="ko">' in member_client.get("/weeks/").content.decode()
     response = member_client.post("/language/", {"language": "en", "next": "/weeks/"})
     assert response.status_code == 302
     assert response["Location"] == "/weeks/"
@@ -174,6 +177,14 @@ def test_language_switch_is_saved_for_the_member(member_client, member):
     assert member.language == "en"
     html = member_client.get("/weeks/").content.decode()
     assert '<html lang="en">' in html
+    assert "Weeks" in html
+
+
+def test_switching_to_korean_translates_the_interface(member_client, member):
+    member_client.post("/language/", {"language": "ko", "next": "/weeks/"})
+    html = member_client.get("/weeks/").content.decode()
+    assert '<html lang="ko">' in html
+    assert "대시보드" in html  # the navigation's "Dashboard", from the compiled catalog
 
 
 def test_language_switch_refuses_offsite_redirects(client):
@@ -181,5 +192,14 @@ def test_language_switch_refuses_offsite_redirects(client):
     assert response["Location"] == "/"
 
 
-def test_korean_is_the_default_language(member_client):
-    assert '<html lang="ko">' in member_client.get("/weeks/").content.decode()
+def test_korean_is_the_default_language(client, settings):
+    settings.LANGUAGE_CODE = "ko"
+    html = client.get("/accounts/login/").content.decode()
+    assert '<html lang="ko">' in html
+    assert "로그인" in html
+
+
+def test_new_members_default_to_korean(db):
+    from seminar.models import User
+
+    assert User.objects.create_user(email="new@example.org", password="x").language == "ko"

@@ -31,6 +31,13 @@ from tests.factories import (
     WeekFactory,
 )
 
+
+class KoreanUserFactory(UserFactory):
+    """The group's members read Korean unless they chose English."""
+
+    language = "ko"
+
+
 pytestmark = pytest.mark.django_db
 
 SEOUL = ZoneInfo("Asia/Seoul")
@@ -51,9 +58,9 @@ def week():
     """A week with one topic: a presenter, a reviewer still writing, one who submitted, one
     open slot."""
     week = WeekFactory(number=3, starts_at=WEEK_START, review_deadline=DEADLINE)
-    presenter = UserFactory(email="presenter@example.com", name="발표자")
-    writing = UserFactory(email="writing@example.com", name="작성중")
-    done = UserFactory(email="done@example.com", name="제출함")
+    presenter = KoreanUserFactory(email="presenter@example.com", name="발표자")
+    writing = KoreanUserFactory(email="writing@example.com", name="작성중")
+    done = KoreanUserFactory(email="done@example.com", name="제출함")
     topic = TopicFactory(week=week, order=1, title="Attention Is All You Need", presenter=presenter)
     slot = ReviewerSlotFactory(topic=topic, number=1, reviewer=writing)
     ReviewFactory(slot=ReviewerSlotFactory(topic=topic, number=2, reviewer=done), author=done)
@@ -169,7 +176,7 @@ def test_missing_review_gets_one_reminder_a_day_after_the_deadline(week, mailout
 
 
 def test_late_assignment_gets_only_the_nearest_reminder(week, mailoutbox):
-    late = UserFactory(email="late@example.com")
+    late = KoreanUserFactory(email="late@example.com")
     ReviewerSlotFactory(topic=week.topic, number=4, reviewer=late)
     run_due(DEADLINE - timedelta(hours=10))
     late_mail = [m for m in mailoutbox if m.to == ["late@example.com"]]
@@ -181,7 +188,7 @@ def test_quiet_hours_hold_a_reminder_until_8_in_the_morning(mailoutbox):
     # Due at 23:30 Seoul: held overnight, sent by the first run from 08:00.
     deadline = kst(12, 8, 23, 30)
     week = WeekFactory(starts_at=WEEK_START, review_deadline=deadline)
-    reviewer = UserFactory(email="night@example.com")
+    reviewer = KoreanUserFactory(email="night@example.com")
     ReviewerSlotFactory(topic=TopicFactory(week=week, presenter=None), reviewer=reviewer)
     run_due(deadline - timedelta(days=3))
     run_due(kst(12, 6, 7, 45))
@@ -207,9 +214,10 @@ def test_quiet_hours_follow_the_recipients_own_time_zone(week, mailoutbox):
 def test_weekly_round_mails_reviewers_presenters_and_a_summary_to_organizers(
     week, organizer, mailoutbox
 ):
+    User.objects.filter(pk=organizer.pk).update(language="ko")
     TopicFactory(week=week.week, order=2, title="Orphan paper", presenter=None)
     past = WeekFactory(starts_at=kst(12, 2, 19), review_deadline=kst(12, 1, 18))
-    slacker = UserFactory(email="slacker@example.com", name="게으름")
+    slacker = KoreanUserFactory(email="slacker@example.com", name="게으름")
     ReviewerSlotFactory(topic=TopicFactory(week=past, presenter=None), reviewer=slacker)
 
     monday = kst(12, 7, 9)
@@ -268,7 +276,7 @@ def test_opted_out_members_get_no_reminders_of_that_kind(week, mailoutbox):
 def test_held_reminder_is_dropped_if_the_review_comes_in_overnight(mailoutbox):
     deadline = kst(12, 8, 23, 30)
     week = WeekFactory(starts_at=WEEK_START, review_deadline=deadline)
-    reviewer = UserFactory()
+    reviewer = KoreanUserFactory()
     slot = ReviewerSlotFactory(topic=TopicFactory(week=week, presenter=None), reviewer=reviewer)
     run_due(deadline - timedelta(days=3))
     ReviewFactory(slot=slot, author=reviewer, status="submitted", submitted_at=kst(12, 6, 1))
@@ -364,8 +372,8 @@ def flaky_mail(settings):
 def test_failed_send_is_retried_with_backoff_and_does_not_hold_back_others(
     week, flaky_mail, mailoutbox
 ):
-    flaky = UserFactory(email="flaky@example.com")
-    refused = UserFactory(email="refused@example.com")
+    flaky = KoreanUserFactory(email="flaky@example.com")
+    refused = KoreanUserFactory(email="refused@example.com")
     for number, user in ((5, flaky), (6, refused)):
         ReviewerSlotFactory(topic=week.topic, number=number, reviewer=user)
     moment = DEADLINE - timedelta(days=3)
@@ -394,7 +402,7 @@ def test_failed_send_is_retried_with_backoff_and_does_not_hold_back_others(
 
 def test_address_that_keeps_failing_is_given_up_after_max_attempts(week, flaky_mail):
     ReminderPolicy.objects.update_or_create(pk=1, defaults={"max_attempts": 3})
-    flaky = UserFactory(email="flaky@example.com")
+    flaky = KoreanUserFactory(email="flaky@example.com")
     ReviewerSlotFactory(topic=week.topic, number=5, reviewer=flaky)
     moment = DEADLINE - timedelta(days=3)
     for hours in range(0, 5):
@@ -407,7 +415,7 @@ def test_address_that_keeps_failing_is_given_up_after_max_attempts(week, flaky_m
 def test_organizers_see_failed_addresses_and_members_may_not(
     week, flaky_mail, client, organizer, member
 ):
-    refused = UserFactory(email="refused@example.com", name="반송")
+    refused = KoreanUserFactory(email="refused@example.com", name="반송")
     ReviewerSlotFactory(topic=week.topic, number=5, reviewer=refused)
     run_due(DEADLINE - timedelta(days=3))
     client.force_login(member)
@@ -421,7 +429,7 @@ def test_organizers_see_failed_addresses_and_members_may_not(
 
 
 def test_admin_filters_reminders_by_status(week, flaky_mail, admin_client):
-    refused = UserFactory(email="refused@example.com")
+    refused = KoreanUserFactory(email="refused@example.com")
     ReviewerSlotFactory(topic=week.topic, number=5, reviewer=refused)
     run_due(DEADLINE - timedelta(days=3))
     response = admin_client.get("/admin/seminar/sentreminder/?status__exact=gave_up")
@@ -432,7 +440,7 @@ def test_admin_filters_reminders_by_status(week, flaky_mail, admin_client):
 
 
 def test_admin_retries_a_failed_address_once_fixed(week, flaky_mail, admin_client, mailoutbox):
-    refused = UserFactory(email="refused@example.com")
+    refused = KoreanUserFactory(email="refused@example.com")
     ReviewerSlotFactory(topic=week.topic, number=5, reviewer=refused)
     moment = DEADLINE - timedelta(days=3)
     run_due(moment)
@@ -488,7 +496,7 @@ def test_admin_edits_the_one_reminder_policy(admin_client):
 def test_assignment_email_is_sent_after_commit_and_marked_notified(
     week, django_capture_on_commit_callbacks, mailoutbox
 ):
-    newcomer = UserFactory(email="new@example.com", language="en")
+    newcomer = KoreanUserFactory(email="new@example.com", language="en")
     slot = ReviewerSlotFactory(topic=week.topic, number=7, reviewer=newcomer)
     with (
         time_machine.travel(kst(12, 3, 10), tick=False),
@@ -508,8 +516,8 @@ def test_assignment_email_is_sent_after_commit_and_marked_notified(
 def test_assignment_email_respects_opt_out_and_superseded_changes(
     week, django_capture_on_commit_callbacks, mailoutbox
 ):
-    quiet = UserFactory(email_assignments=False)
-    busy = UserFactory(email="busy@example.com")
+    quiet = KoreanUserFactory(email_assignments=False)
+    busy = KoreanUserFactory(email="busy@example.com")
     with (
         time_machine.travel(kst(12, 3, 23), tick=False),  # night: the changes are held
         django_capture_on_commit_callbacks(execute=True),
@@ -532,7 +540,7 @@ def test_assignment_email_respects_opt_out_and_superseded_changes(
 def test_no_assignment_email_for_ones_own_claim_or_a_past_week(
     week, django_capture_on_commit_callbacks, mailoutbox
 ):
-    member = UserFactory()
+    member = KoreanUserFactory()
     past_topic = TopicFactory(
         week=WeekFactory(starts_at=kst(11, 4, 19), review_deadline=kst(11, 3, 18)), presenter=None
     )
