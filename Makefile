@@ -11,17 +11,16 @@ PORT ?= 8000
 $(UV):
 	python3 -m pip install --quiet --user uv || python3 -m pip install --quiet uv
 
+# One environment for everything run from this checkout, test tools included: a `--no-dev`
+# sync here would uninstall them under a running test suite. Production images install with
+# `uv sync --frozen --no-dev` (see README).
 .venv/.installed: pyproject.toml uv.lock | $(UV)
-	$(UV) sync --frozen --no-dev
-	@touch $@
-
-.venv/.installed-dev: pyproject.toml uv.lock | $(UV)
 	$(UV) sync --frozen
-	@touch $@ .venv/.installed
+	@touch $@
 
 install: .venv/.installed
 
-install-dev: .venv/.installed-dev
+install-dev: install
 
 # Debian's Chromium for the browser tests (Playwright cannot download browsers here).
 browser:
@@ -29,26 +28,30 @@ browser:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
 	  else sudo apt-get update -qq && sudo apt-get install -y -qq chromium >/dev/null; fi; }
 
-run: install-dev
+run: install
 	DEBUG=true $(PY) manage.py migrate --noinput
 	DEBUG=true $(PY) manage.py seed_demo --if-empty
 	@echo "Seminar on http://$(HOST):$(PORT)/  (organizer@example.com / seminar-demo)"
 	DEBUG=true $(PY) manage.py runserver $(HOST):$(PORT)
 
-test: install-dev browser
+test: install browser
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-lint: install-dev
+lint: install
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
 
-format: install-dev
+format: install
 	.venv/bin/ruff format .
 	.venv/bin/ruff check --fix .
 
-messages: install-dev
+messages: install
 	DEBUG=true $(PY) manage.py makemessages -l ko -l en --ignore=.venv --ignore=staticfiles
 	DEBUG=true $(PY) manage.py compilemessages --ignore=.venv
+
+# Load and speed figures on PostgreSQL with five years of data (docs/BENCHMARKS.md).
+bench: install
+	$(PY) bench/run.py
 
 worker: install
 	.venv/bin/celery -A seminar worker -l info

@@ -145,3 +145,18 @@ class SentReminderAdmin(admin.ModelAdmin):
             status__in=[SentReminder.Status.FAILED, SentReminder.Status.GAVE_UP]
         ).update(status=SentReminder.Status.FAILED, attempts=0, send_after=timezone.now())
         self.message_user(request, _("%(count)d email(s) will be sent again.") % {"count": count})
+
+
+# --- scheduling (issue 5) ---------------------------------------------------------------------
+
+from seminar.models import Unavailability  # noqa: E402
+
+
+@admin.register(Unavailability)
+class UnavailabilityAdmin(admin.ModelAdmin):
+    list_display = ["member", "date", "note", "created_at"]
+    list_filter = ["date"]
+    search_fields = ["member__name", "member__email", "note"]
+    date_hierarchy = "date"
+    autocomplete_fields = ["member"]
+    list_select_related = ["member"]

@@ -438,3 +438,33 @@ class SentReminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} → {self.recipient} ({self.key})"
+
+
+# --- scheduling (issue 5) ---------------------------------------------------------------------
+
+
+class Unavailability(models.Model):
+    """A date a member cannot take part: no role is suggested to them for a week on that day,
+    and a role they hold anyway is flagged on the schedule board."""
+
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="unavailable_dates",
+        verbose_name=_("member"),
+    )
+    date = models.DateField(_("date"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("unavailable date")
+        verbose_name_plural = _("unavailable dates")
+        ordering = ["date"]
+        constraints = [
+            models.UniqueConstraint(fields=["member", "date"], name="unavailable_once_per_date"),
+        ]
+        indexes = [models.Index(fields=["date"])]
+
+    def __str__(self) -> str:
+        return f"{self.member} · {self.date.isoformat()}"

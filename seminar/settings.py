@@ -65,6 +65,9 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "csp.middleware.CSPMiddleware",
 ]
+# The benchmark's per-request SQL query count (`X-DB-Queries`); never on in production.
+if env.bool("BENCH_COUNT_QUERIES", default=False):
+    MIDDLEWARE.insert(0, "seminar.middleware.QueryCountMiddleware")
 
 ROOT_URLCONF = "seminar.urls"
 WSGI_APPLICATION = "seminar.wsgi.application"

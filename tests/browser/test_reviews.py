@@ -14,6 +14,18 @@ from reviews.models import Review
 from tests.browser.conftest import make_member, sign_in
 from tests.factories import ReviewerSlotFactory, TopicFactory
 
+EDITOR_URL = re.compile(r"/slots/\d+/review/$")
+
+
+def claim_first_open_slot(page: Page) -> None:
+    """Take the first open slot and wait until the editor has loaded its scripts.
+
+    Typing before the deferred editor script has attached its listeners would go unsaved;
+    `wait_for_url` waits for the load event, which comes after deferred scripts ran.
+    """
+    page.click("button[data-claim]")
+    page.wait_for_url(EDITOR_URL)
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
@@ -55,7 +67,7 @@ def test_member_claims_writes_saves_reloads_submits_and_others_cannot_edit(
     sign_in(page, live_server, member)
 
     # Take the first open slot from the dashboard: straight into the editor.
-    page.click("button[data-claim]")
+    claim_first_open_slot(page)
     expect(page).to_have_url(re.compile(r"/slots/\d+/review/$"))
     editor_url = page.url
     sections = page.locator("[data-section]")
@@ -113,7 +125,7 @@ def test_member_claims_writes_saves_reloads_submits_and_others_cannot_edit(
 def test_typed_text_survives_a_lost_session(page: Page, live_server, topic):
     member = make_member(name="박민경")
     sign_in(page, live_server, member)
-    page.click("button[data-claim]")
+    claim_first_open_slot(page)
     editor_url = page.url
     body = page.locator("[data-section] textarea").first
     body.fill("첫 문장.")
@@ -130,7 +142,12 @@ def test_typed_text_survives_a_lost_session(page: Page, live_server, topic):
     page.wait_for_url(editor_url)
     expect(body).to_have_value("첫 문장.")
     expect(page.locator("#restore-banner")).to_be_visible()
-    page.click("[data-restore]")
+    # The page already says "Saved at" for the draft it loaded: wait for the autosave of the
+    # restored text itself, not for the label.
+    with page.expect_response(
+        lambda r: r.url.endswith("/autosave/") and r.request.method == "POST" and r.ok
+    ):
+        page.click("[data-restore]")
     expect(body).to_have_value("첫 문장. 세션이 끊긴 뒤에 쓴 문장.")
     expect(page.locator("[data-save-status]")).to_contain_text("Saved at")
     assert Review.objects.get().sections.first().body == "첫 문장. 세션이 끊긴 뒤에 쓴 문장."
@@ -141,7 +158,7 @@ def test_script_and_event_handlers_in_a_review_stay_inert_text(page: Page, live_
     hostile = '<script>alert(1)</script> <img src=x onerror="window.pwned=1;alert(2)">'
     member = make_member(name="박민경")
     sign_in(page, live_server, member)
-    page.click("button[data-claim]")
+    claim_first_open_slot(page)
     section = page.locator("[data-section]").first
     section.locator("textarea").fill(hostile)
     preview = section.locator(".markdownx-preview")

@@ -1,0 +1,250 @@
+"""Participation: who presented and reviewed how much, and when reviews arrive.
+
+`participation_table` counts, per member, for one term and overall: presentations given (the
+week has begun), reviews submitted, of those on time and late, and reviews missing (a
+reviewer's slot past its deadline with nothing submitted). `arrival_buckets` sorts submitted
+reviews by how long before or after their deadline they came in, and `arrival_chart_svg`
+draws that as a small horizontal bar chart, server-side, that scales to a phone's width.
+
+Who sees what is the view's business (`visible_lines`): organizers everyone, a member the
+group's totals and their own line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from reviews.models import Review
+from seminar.models import ReviewerSlot, Term, Topic, User
+
+
+@dataclass
+class Counts:
+    presentations: int = 0
+    reviews: int = 0
+    late: int = 0
+    missing: int = 0
+
+    @property
+    def on_time(self) -> int:
+        return self.reviews - self.late
+
+    def add(self, other: Counts) -> None:
+        self.presentations += other.presentations
+        self.reviews += other.reviews
+        self.late += other.late
+        self.missing += other.missing
+
+
+@dataclass
+class MemberLine:
+    member: User
+    term: Counts = field(default_factory=Counts)
+    overall: Counts = field(default_factory=Counts)
+
+
+@dataclass
+class ParticipationTable:
+    term: Term | None
+    lines: list[MemberLine]
+    term_total: Counts
+    overall_total: Counts
+
+
+def participation_table(*, term: Term | None, now: datetime | None = None) -> ParticipationTable:
+    """Every active member (and anyone inactive with a record), this term and overall
+    (four queries)."""
+    now = now or timezone.now()
+    in_term = Q(week__term=term) if term else Q(pk__in=[])
+    talks = (
+        Topic.objects.filter(presenter__isnull=False, week__starts_at__lte=now)
+        .values("presenter_id")
+        .annotate(total=Count("pk"), in_term=Count("pk", filter=in_term))
+        .order_by()
+    )
+    slot_term = Q(slot__topic__week__term=term) if term else Q(pk__in=[])
+    reviews = (
+        Review.objects.filter(status=Review.Status.SUBMITTED, author__isnull=False)
+        .values("author_id")
+        .annotate(
+            total=Count("pk"),
+            late=Count("pk", filter=Q(is_late=True)),
+            in_term=Count("pk", filter=slot_term),
+            late_in_term=Count("pk", filter=slot_term & Q(is_late=True)),
+        )
+        .order_by()
+    )
+    missing_term = Q(topic__week__term=term) if term else Q(pk__in=[])
+    missing = (
+        ReviewerSlot.objects.filter(reviewer__isnull=False, topic__week__review_deadline__lt=now)
+        .filter(Q(review__isnull=True) | ~Q(review__status=Review.Status.SUBMITTED))
+        .values("reviewer_id")
+        .annotate(total=Count("pk"), in_term=Count("pk", filter=missing_term))
+        .order_by()
+    )
+    counts: dict[int, MemberLine] = {}
+
+    def line(member_id: int) -> MemberLine:
+        return counts.setdefault(member_id, MemberLine(member=None))  # type: ignore[arg-type]
+
+    for row in talks:
+        entry = line(row["presenter_id"])
+        entry.overall.presentations, entry.term.presentations = row["total"], row["in_term"]
+    for row in reviews:
+        entry = line(row["author_id"])
+        entry.overall.reviews, entry.overall.late = row["total"], row["late"]
+        entry.term.reviews, entry.term.late = row["in_term"], row["late_in_term"]
+    for row in missing:
+        entry = line(row["reviewer_id"])
+        entry.overall.missing, entry.term.missing = row["total"], row["in_term"]
+
+    members = User.objects.filter(Q(is_active=True) | Q(pk__in=list(counts))).order_by(
+        "name", "email"
+    )
+    lines = []
+    term_total, overall_total = Counts(), Counts()
+    for member in members:
+        entry = counts.get(member.pk) or MemberLine(member=member)
+        entry.member = member
+        lines.append(entry)
+        term_total.add(entry.term)
+        overall_total.add(entry.overall)
+    return ParticipationTable(
+        term=term, lines=lines, term_total=term_total, overall_total=overall_total
+    )
+
+
+def visible_lines(table: ParticipationTable, viewer: User, *, everyone: bool) -> list[MemberLine]:
+    """Everyone's lines for organizers; a member's own line only for anyone else."""
+    if everyone:
+        return table.lines
+    return [line for line in table.lines if line.member.pk == viewer.pk]
+
+
+# --- when reviews arrive ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Bucket:
+    label: str
+    late: bool
+    group: int
+    mine: int
+
+
+# (upper bound relative to the deadline, label, late); the last bucket has no upper bound.
+_HOUR = timedelta(hours=1)
+BUCKETS: Sequence[tuple[timedelta | None, object, bool]] = (
+    (-72 * _HOUR, gettext_lazy("3+ days early"), False),
+    (-24 * _HOUR, gettext_lazy("1–3 days early"), False),
+    (-6 * _HOUR, gettext_lazy("6–24 hours early"), False),
+    (timedelta(0), gettext_lazy("last 6 hours"), False),
+    (24 * _HOUR, gettext_lazy("up to a day late"), True),
+    (None, gettext_lazy("more than a day late"), True),
+)
+
+
+def bucket_index(offset: timedelta) -> int:
+    """Which bucket a review submitted `offset` after its deadline falls in (negative:
+    before). Exactly at the deadline is on time."""
+    for index, (upper, _label, late) in enumerate(BUCKETS):
+        if upper is None:
+            return index
+        # Early buckets include their lower end; late ones (and "last 6 hours", which
+        # ends at the deadline itself) include their upper end.
+        if offset < upper or (offset == upper and (late or upper == timedelta(0))):
+            return index
+    return len(BUCKETS) - 1
+
+
+def arrival_buckets(*, term: Term | None, viewer: User | None) -> list[Bucket]:
+    """Submitted reviews (of `term`, or all) by arrival relative to their deadline, for the
+    group and for `viewer` (one query)."""
+    reviews = Review.objects.filter(status=Review.Status.SUBMITTED, submitted_at__isnull=False)
+    if term is not None:
+        reviews = reviews.filter(slot__topic__week__term=term)
+    group = [0] * len(BUCKETS)
+    mine = [0] * len(BUCKETS)
+    for submitted_at, deadline, author_id in reviews.values_list(
+        "submitted_at", "slot__topic__week__review_deadline", "author_id"
+    ):
+        index = bucket_index(submitted_at - deadline)
+        group[index] += 1
+        if viewer is not None and author_id == viewer.pk:
+            mine[index] += 1
+    return [
+        Bucket(label=str(label), late=late, group=group[i], mine=mine[i])
+        for i, (_upper, label, late) in enumerate(BUCKETS)
+    ]
+
+
+def arrival_chart_svg(
+    buckets: Iterable[Bucket], *, title: str, mine_label: str | None = None
+) -> SafeString:
+    """Horizontal bars, one row per bucket: the group's count, and under it (when
+    `mine_label` is given) the viewer's own. A viewBox and `width: 100%` make it fit a phone;
+    every number is written beside its bar, so nothing depends on colour alone."""
+    buckets = list(buckets)
+    label_width, bar_width, row, gap = 132, 160, 30, 6
+    top = 8
+    width = label_width + bar_width + 40
+    height = top + len(buckets) * (row + gap) + (22 if mine_label else 4)
+    peak = max([b.group for b in buckets] + [1])
+    parts = [
+        f'<svg class="chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+        f'role="img" aria-label="{escape(title)}" preserveAspectRatio="xMinYMin meet">',
+        f"<title>{escape(title)}</title>",
+    ]
+    for index, bucket in enumerate(buckets):
+        y = top + index * (row + gap)
+        kind = "late" if bucket.late else "ok"
+        group_w = round(bar_width * bucket.group / peak, 1)
+        parts.append(
+            f'<g class="chart-row chart-{kind}" data-bucket="{index}" '
+            f'data-group="{bucket.group}" data-mine="{bucket.mine}">'
+        )
+        parts.append(
+            f'<text class="chart-label" x="{label_width - 6}" y="{y + 13}" '
+            f'text-anchor="end">{escape(bucket.label)}</text>'
+        )
+        parts.append(
+            f'<rect class="chart-bar" x="{label_width}" y="{y + 2}" width="{group_w}" '
+            f'height="14" rx="2"/>'
+        )
+        parts.append(
+            f'<text class="chart-value" x="{label_width + group_w + 4}" y="{y + 13}">'
+            f"{bucket.group}</text>"
+        )
+        if mine_label is not None:
+            mine_w = round(bar_width * bucket.mine / peak, 1)
+            parts.append(
+                f'<rect class="chart-bar-mine" x="{label_width}" y="{y + 19}" '
+                f'width="{mine_w}" height="7" rx="2"/>'
+            )
+            if bucket.mine:
+                parts.append(
+                    f'<text class="chart-value chart-value-mine" x="{label_width + mine_w + 4}" '
+                    f'y="{y + 26}">{bucket.mine}</text>'
+                )
+        parts.append("</g>")
+    if mine_label is not None:
+        y = height - 10
+        parts.append(
+            f'<rect class="chart-bar" x="{label_width}" y="{y - 8}" width="10" height="8"/>'
+            f'<text class="chart-legend" x="{label_width + 14}" y="{y}">'
+            f"{escape(_('group'))}</text>"
+            f'<rect class="chart-bar-mine" x="{label_width + 70}" y="{y - 8}" width="10" '
+            f'height="8"/><text class="chart-legend" x="{label_width + 84}" y="{y}">'
+            f"{escape(mine_label)}</text>"
+        )
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # every text above is escaped
