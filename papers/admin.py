@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from papers import services
-from papers.models import CandidatePaper, Digest, DigestSource, PaperSummary
+from papers.models import CandidatePaper, Digest, DigestSource, PaperInterest, PaperSummary
 
 
 class PaperSummaryInline(admin.StackedInline):
@@ -104,3 +104,11 @@ class DigestSourceAdmin(admin.ModelAdmin):
         for source in queryset:
             services.enqueue_source_poll(source_id=source.pk)
         self.message_user(request, _("Polling queued."), messages.SUCCESS)
+
+
+@admin.register(PaperInterest)
+class PaperInterestAdmin(admin.ModelAdmin):
+    list_display = ["paper", "member", "kind", "created_at"]
+    list_filter = ["kind"]
+    search_fields = ["paper__arxiv_id", "paper__title", "member__email", "member__name"]
+    raw_id_fields = ["paper", "member"]

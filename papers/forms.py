@@ -6,6 +6,8 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from papers.models import CandidatePaper, PaperInterest
+from papers.selectors import STATUS_ALL, PoolFilters
 from papers.services import decode_digest_bytes, max_digest_bytes
 
 DIGEST_UPLOAD_ACCEPT = ".md,.txt,.markdown,text/markdown,text/plain"
@@ -81,3 +83,60 @@ class DigestUploadForm(forms.Form):
         if errors:
             raise ValidationError(errors)
         return texts
+
+
+class PoolFilterForm(forms.Form):
+    """The candidate pool's search and filters (GET). A bad value is ignored, not fatal."""
+
+    STATUS_CHOICES = [
+        ("", _("Not dismissed")),
+        (STATUS_ALL, _("Any status")),
+        *CandidatePaper.Status.choices,
+    ]
+    SUMMARY_CHOICES = [("", _("Any")), ("yes", _("With a summary")), ("no", _("Without"))]
+    SORT_CHOICES = [
+        ("date", _("Newest digest")),
+        ("votes", _("Votes")),
+        ("interest", _("Members' interest")),
+    ]
+
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": _("Title, author or summary: 강화 학습, RL…")}
+        ),
+    )
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=STATUS_CHOICES)
+    seen_from = forms.DateField(
+        label=_("In a digest from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    seen_to = forms.DateField(
+        label=_("to"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    summary = forms.ChoiceField(label=_("Summary"), required=False, choices=SUMMARY_CHOICES)
+    sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=SORT_CHOICES)
+
+    def filters(self) -> PoolFilters:
+        """The filters asked for; a field with an invalid value counts as not given."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return PoolFilters(
+            query=data.get("q") or "",
+            status=data.get("status") or "",
+            seen_from=data.get("seen_from"),
+            seen_to=data.get("seen_to"),
+            summary=data.get("summary") or "",
+            sort=data.get("sort") or "date",
+        )
+
+
+class InterestForm(forms.Form):
+    kind = forms.ChoiceField(choices=PaperInterest.Kind.choices)
+    # "1" to mark, "0" to unmark; absent: toggle.
+    marked = forms.ChoiceField(choices=[("1", "1"), ("0", "0")], required=False)
+
+
+class PaperStatusForm(forms.Form):
+    action = forms.ChoiceField(choices=[("dismiss", "dismiss"), ("restore", "restore")])

@@ -7,14 +7,18 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from papers.search import build_search_text
+
 # arXiv ids are stored without a version suffix, so `2505.17612v2` and `2505.17612` can never
 # become two candidates. The database refuses a versioned id outright.
 ARXIV_VERSION_SUFFIX = r"v[0-9]+$"
+# The candidate's own fields that are part of its search text.
+_SEARCHED_FIELDS = frozenset({"arxiv_id", "title", "authors"})
 
 
 class DigestSource(models.Model):
@@ -154,6 +158,13 @@ class CandidatePaper(models.Model):
     )
     # Fields an organizer changed by hand; the importer never overwrites them.
     edited_fields = models.JSONField(default=list, blank=True)
+    # What the pool's search looks in: id, title, authors and every summary's sections, in
+    # the search form of `papers.search` (normalized, letters and digits doubled). Query it
+    # through `papers.selectors`, never with `icontains`. The importer writes it in its bulk
+    # queries; `save()` here and PaperSummary's keep it right for every other write. On
+    # PostgreSQL a trigram GIN index serves it (migration 0005; not in Meta, as SQLite cannot
+    # build it).
+    search_text = models.TextField(_("search text"), blank=True, default="", editable=False)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -175,12 +186,38 @@ class CandidatePaper(models.Model):
     def __str__(self) -> str:
         return self.title or self.arxiv_id
 
+    def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or _SEARCHED_FIELDS.intersection(update_fields):
+            self.search_text = self.compute_search_text()
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "search_text"}
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("paper_detail", args=[self.arxiv_id])
 
     @property
     def url(self) -> str:
         return self.hf_url or self.arxiv_url or f"https://arxiv.org/abs/{self.arxiv_id}"
+
+    def compute_search_text(self) -> str:
+        """This paper's `search_text`, from its fields and its stored summaries."""
+        sections = []
+        if self.pk is not None:
+            sections = list(
+                PaperSummary.objects.filter(paper_id=self.pk)
+                .order_by(F("digest__date").desc(nulls_last=True), "-pk")
+                .values_list("sections", flat=True)
+            )
+        return build_search_text(
+            arxiv_id=self.arxiv_id, title=self.title, authors=self.authors, summaries=sections
+        )
+
+    def refresh_search_text(self) -> None:
+        """Recompute and store `search_text` alone (after its summaries changed)."""
+        self.search_text = self.compute_search_text()
+        CandidatePaper.objects.filter(pk=self.pk).update(search_text=self.search_text)
 
 
 class PaperSummary(models.Model):
@@ -207,6 +244,52 @@ class PaperSummary(models.Model):
     def __str__(self) -> str:
         return f"{self.paper} @ {self.digest}"
 
+    # The importer writes summaries in bulk and their papers' search text with them; a summary
+    # saved or deleted one at a time (admin, shell, tests) updates its paper's here.
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        _refresh_search_text(self.paper_id)
+
+    def delete(self, *args, **kwargs):
+        paper_id = self.paper_id
+        result = super().delete(*args, **kwargs)
+        _refresh_search_text(paper_id)
+        return result
+
     @property
     def text(self) -> str:
         return "\n\n".join(f"{s.get('heading', '')}\n{s.get('body', '')}" for s in self.sections)
+
+
+def _refresh_search_text(paper_id: int) -> None:
+    paper = CandidatePaper.objects.filter(pk=paper_id).only("arxiv_id", "title", "authors").first()
+    if paper is not None:
+        paper.refresh_search_text()
+
+
+class PaperInterest(models.Model):
+    """A member's mark on a candidate: they would like to hear it, or could present it."""
+
+    class Kind(models.TextChoices):
+        HEAR = "hear", _("I'd like to hear this")
+        PRESENT = "present", _("I could present this")
+
+    paper = models.ForeignKey(CandidatePaper, on_delete=models.CASCADE, related_name="interests")
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="paper_interests"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("paper interest")
+        verbose_name_plural = _("paper interests")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["paper", "member", "kind"], name="one_interest_per_member_and_kind"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} · {self.get_kind_display()} · {self.paper}"

@@ -1,10 +1,28 @@
-"""Reads for the organizers' import pages."""
+"""Reads: the organizers' import pages, and the members' candidate pool."""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+import hashlib
+import json
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from functools import cached_property
+from typing import Any
 
-from papers.models import Digest, DigestSource, PaperSummary
+from django.core.cache import cache
+from django.core.paginator import Page, Paginator
+from django.db import connections, router, transaction
+from django.db.models import Case, Count, Exists, F, OuterRef, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from papers.models import CandidatePaper, Digest, DigestSource, PaperInterest, PaperSummary
+from papers.search import search_form, search_terms
+from seminar.markdown import render_markdown
+from seminar.models import Topic
 
 # Columns a list of import runs never needs: the text itself can be megabytes.
 _HEAVY_DIGEST_FIELDS = ("content", "errors", "warnings")
@@ -45,3 +63,315 @@ def digest_summaries(digest: Digest) -> QuerySet[PaperSummary]:
 
 def digest_sources() -> QuerySet[DigestSource]:
     return DigestSource.objects.order_by("name")
+
+
+# --- the candidate pool ---------------------------------------------------------------------
+
+POOL_PAGE_SIZE = 30
+# A search counts its matches up to this many ("more than 1,000"): an exact count of a word
+# in most summaries would read most rows, and nobody pages that far.
+SEARCH_COUNT_CAP = 1000
+# `PoolFilters.status`: "" is every paper but the dismissed ones, "all" is every paper.
+STATUS_ALL = "all"
+_DATE_DESC = F("last_digest_date").desc(nulls_last=True)
+# Each matches an index of migration 0005 column for column (PostgreSQL), so a search with
+# many matches can walk the pool in page order and stop at the page (see `_walk_sort_index`).
+_ORDERINGS = {
+    "date": (_DATE_DESC, F("pk").desc()),
+    "votes": (F("votes").desc(nulls_last=True), _DATE_DESC, F("pk").desc()),
+    "interest": (F("interest_total").desc(), _DATE_DESC, F("pk").desc()),
+}
+_TEASER_CHARS = 220
+_TEASER_MARKUP_RE = re.compile(r"[*_`#>|]+|^\s*[-+]\s+|\[([^\]]*)\]\([^)]*\)", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class PoolFilters:
+    """What a member asked the pool for (see `papers.forms.PoolFilterForm`)."""
+
+    query: str = ""
+    status: str = ""
+    seen_from: date | None = None
+    seen_to: date | None = None
+    summary: str = ""  # "yes": has a usable summary; "no": has none
+    sort: str = "date"
+
+    @cached_property
+    def terms(self) -> list[str]:
+        return search_terms(self.query)
+
+
+def filtered_pool(filters: PoolFilters) -> QuerySet[CandidatePaper]:
+    """The candidates matching `filters`, unordered and without annotations.
+
+    Every search term must occur in the paper's id, title, authors or a summary (Korean or
+    English, any case; see `papers.search`).
+    """
+    papers = CandidatePaper.objects.all()
+    for term in filters.terms:
+        papers = papers.filter(search_text__contains=search_form(term))
+    if filters.status == "":
+        papers = papers.exclude(status=CandidatePaper.Status.DISMISSED)
+    elif filters.status != STATUS_ALL:
+        papers = papers.filter(status=filters.status)
+    if filters.seen_from or filters.seen_to:
+        seen = PaperSummary.objects.filter(paper=OuterRef("pk"))
+        if filters.seen_from:
+            seen = seen.filter(digest__date__gte=filters.seen_from)
+        if filters.seen_to:
+            seen = seen.filter(digest__date__lte=filters.seen_to)
+        papers = papers.filter(Exists(seen))
+    if filters.summary in ("yes", "no"):
+        usable = Exists(PaperSummary.objects.filter(paper=OuterRef("pk"), summary_ok=True))
+        papers = papers.filter(usable if filters.summary == "yes" else ~usable)
+    return papers
+
+
+def _interest_count(kind: str | None = None) -> Coalesce:
+    marks = PaperInterest.objects.filter(paper=OuterRef("pk"))
+    if kind:
+        marks = marks.filter(kind=kind)
+    counted = marks.order_by().values("paper").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted), Value(0))
+
+
+def with_interest(papers: QuerySet[CandidatePaper], member: Any = None) -> QuerySet:
+    """Annotate `interest_hear` and `interest_present` (how many members marked each), and
+    `my_hear` and `my_present` (whether `member` did). Subqueries, evaluated for the rows
+    fetched only: one query for a page, whatever its size."""
+    hear, present = PaperInterest.Kind.HEAR, PaperInterest.Kind.PRESENT
+    papers = papers.annotate(interest_hear=_interest_count(hear))
+    papers = papers.annotate(interest_present=_interest_count(present))
+    if member is not None and member.is_authenticated:
+        mine = PaperInterest.objects.filter(paper=OuterRef("pk"), member=member)
+        return papers.annotate(
+            my_hear=Exists(mine.filter(kind=hear)), my_present=Exists(mine.filter(kind=present))
+        )
+    return papers.annotate(my_hear=Value(False), my_present=Value(False))
+
+
+def candidate_pool(filters: PoolFilters, *, member: Any = None) -> QuerySet[CandidatePaper]:
+    """The pool as the list shows it: filtered, sorted, with interest counts and a teaser.
+
+    Newest digest first by default; `sort` "votes" or "interest" (members' marks, both kinds).
+    """
+    papers = filtered_pool(filters).defer("search_text", "edited_fields")
+    if filters.sort == "interest":
+        # Sorting evaluates this for every match: a hashed set of the few marked papers
+        # answers most rows, and only those in it are counted.
+        marked = PaperInterest.objects.values("paper_id")
+        papers = papers.annotate(
+            interest_total=Case(When(pk__in=marked, then=_interest_count()), default=Value(0))
+        )
+    newest = (
+        PaperSummary.objects.filter(paper=OuterRef("pk"), summary_ok=True)
+        .order_by(F("digest__date").desc(nulls_last=True), "-pk")
+        .values("sections")[:1]
+    )
+    papers = with_interest(papers, member).annotate(newest_sections=Subquery(newest))
+    return papers.order_by(*_ORDERINGS.get(filters.sort, _ORDERINGS["date"]))
+
+
+class PoolPaginator(Paginator):
+    """Counts `count_queryset` (unannotated), up to `count_cap` + 1 rows if given."""
+
+    def __init__(
+        self,
+        object_list: QuerySet,
+        per_page: int,
+        *,
+        count_queryset: QuerySet,
+        count_cap: int | None = None,
+    ) -> None:
+        super().__init__(object_list, per_page)
+        self.count_queryset = count_queryset
+        self.count_cap = count_cap
+
+    @cached_property
+    def count(self) -> int:
+        if self.count_cap is None:
+            return self.count_queryset.count()
+        return self.count_queryset[: self.count_cap + 1].count()
+
+    @property
+    def capped(self) -> bool:
+        """True when there are more matches than were counted."""
+        return self.count_cap is not None and self.count > self.count_cap
+
+
+def pool_page(
+    filters: PoolFilters,
+    *,
+    page: int | str | None = 1,
+    member: Any = None,
+    per_page: int = POOL_PAGE_SIZE,
+) -> Page:
+    """One page of the pool, its rows fetched: a count and a page query (for a search with
+    more than `SEARCH_COUNT_CAP` matches, two statements around the page query as well).
+
+    A search counts at most `SEARCH_COUNT_CAP` + 1 matches, which the trigram index finds
+    without reading the rest. With fewer matches, the page is read from the index's matches
+    and sorted; with more, the matches are so frequent that walking the pool in page order
+    reaches a page after a few dozen rows, while sorting them all would read thousands.
+    """
+    searching = bool(filters.terms)
+    paginator = PoolPaginator(
+        candidate_pool(filters, member=member),
+        per_page,
+        count_queryset=filtered_pool(filters).order_by(),
+        count_cap=SEARCH_COUNT_CAP if searching else None,
+    )
+    page_obj = paginator.get_page(page)
+    walk = searching and paginator.capped and filters.sort in ("date", "votes")
+    with _walk_sort_index(walk):
+        rows = list(page_obj.object_list)
+    for paper in rows:
+        paper.teaser = _teaser(paper.newest_sections)
+    page_obj.object_list = rows
+    return page_obj
+
+
+@contextmanager
+def _walk_sort_index(enabled: bool) -> Iterator[None]:
+    """On PostgreSQL, have the queries inside walk the sort order's index.
+
+    The planner cannot estimate how many rows match `LIKE '%…%'` (it guesses a handful), so
+    it always reads every match from the trigram index and sorts them. For a term in most
+    papers that is thousands of rows for 30. Turning off bitmap and sequential scans for one
+    query leaves it the index that has the page order (migration 0005), which it reads until
+    the page is full. Both settings are transaction-local and put back right after.
+    """
+    using = router.db_for_read(CandidatePaper)
+    connection = connections[using]
+    if not enabled or connection.vendor != "postgresql":
+        yield
+        return
+    with transaction.atomic(using=using):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT current_setting('enable_bitmapscan'), current_setting('enable_seqscan'),"
+                " set_config('enable_bitmapscan', 'off', true),"
+                " set_config('enable_seqscan', 'off', true)"
+            )
+            bitmapscan, seqscan, *_ = cursor.fetchone()
+        yield
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT set_config('enable_bitmapscan', %s, true),"
+                " set_config('enable_seqscan', %s, true)",
+                [bitmapscan, seqscan],
+            )
+
+
+def _teaser(sections: Any) -> str:
+    """The start of a summary's first body, as plain text."""
+    if isinstance(sections, str):  # a database that returns JSON from a subquery as text
+        try:
+            sections = json.loads(sections)
+        except ValueError:
+            return ""
+    for section in sections if isinstance(sections, list) else ():
+        body = section.get("body") if isinstance(section, dict) else None
+        if isinstance(body, str) and body.strip():
+            text = " ".join(_TEASER_MARKUP_RE.sub(r"\1", body).split())
+            return text if len(text) <= _TEASER_CHARS else text[: _TEASER_CHARS - 1] + "…"
+    return ""
+
+
+def search_suggestions(filters: PoolFilters, *, limit: int = 10) -> list[dict[str, Any]]:
+    """Search-as-you-type for the scheduling page: the first `limit` matches, in the pool's
+    order (by default: not dismissed, newest digest first). Nothing without a search."""
+    if not filters.terms:
+        return []
+    page = pool_page(filters, per_page=limit)
+    return [
+        {
+            "id": paper.pk,
+            "arxiv_id": paper.arxiv_id,
+            "title": paper.title,
+            "status": paper.status,
+            "votes": paper.votes,
+        }
+        for paper in page.object_list
+    ]
+
+
+# --- one candidate --------------------------------------------------------------------------
+
+# Bump when the rendered form of summaries changes, so no stale HTML is served from the cache.
+_SUMMARY_HTML_VERSION = 1
+_SUMMARY_HTML_SECONDS = 7 * 24 * 60 * 60
+
+
+def paper_detail(arxiv_id: str, *, member: Any = None) -> QuerySet[CandidatePaper]:
+    return with_interest(
+        CandidatePaper.objects.defer("search_text").filter(arxiv_id=arxiv_id), member
+    )
+
+
+def paper_summaries(paper: CandidatePaper) -> list[PaperSummary]:
+    """Every summary of the paper, newest digest first, each with `rendered` sections
+    ({"heading", "html"}); rendered HTML is cached by content, so an edit is never stale."""
+    summaries = list(
+        PaperSummary.objects.filter(paper=paper)
+        .select_related("digest")
+        .defer("digest__content", "digest__errors", "digest__warnings")
+        .order_by(F("digest__date").desc(nulls_last=True), "-pk")
+    )
+    keys = {summary.pk: _summary_cache_key(summary.sections) for summary in summaries}
+    cached = cache.get_many(list(keys.values())) if keys else {}
+    missing = {}
+    for summary in summaries:
+        rendered = cached.get(keys[summary.pk])
+        if rendered is None:
+            rendered = _render_sections(summary.sections)
+            missing[keys[summary.pk]] = rendered
+        summary.rendered = rendered
+    if missing:
+        cache.set_many(missing, _SUMMARY_HTML_SECONDS)
+    return summaries
+
+
+def _summary_cache_key(sections: Any) -> str:
+    digest = hashlib.sha256(
+        json.dumps(sections, ensure_ascii=False, sort_keys=True).encode("utf-8")
+    ).hexdigest()
+    return f"papers:summary-html:{_SUMMARY_HTML_VERSION}:{digest}"
+
+
+def _render_sections(sections: Any) -> list[dict[str, str]]:
+    rendered = []
+    for section in sections if isinstance(sections, list) else ():
+        if not isinstance(section, dict):
+            continue
+        heading, body = section.get("heading"), section.get("body")
+        rendered.append(
+            {
+                "heading": heading if isinstance(heading, str) else "",
+                "html": render_markdown(body) if isinstance(body, str) else "",
+            }
+        )
+    return rendered
+
+
+def paper_topics(paper: CandidatePaper) -> list[Topic]:
+    """Where the paper is on the programme, by week; each with `presented` (its week began)."""
+    now = timezone.now()
+    topics = list(
+        Topic.objects.filter(paper=paper)
+        .select_related("week__term", "presenter")
+        .order_by("week__starts_at", "order")
+    )
+    for topic in topics:
+        topic.presented = topic.week.starts_at <= now
+    return topics
+
+
+def paper_interests(paper: CandidatePaper) -> dict[str, list[Any]]:
+    """Who marked the paper, by kind ("hear", "present"), earliest first."""
+    marks: dict[str, list[Any]] = {kind: [] for kind in PaperInterest.Kind.values}
+    for mark in (
+        PaperInterest.objects.filter(paper=paper).select_related("member").order_by("created_at")
+    ):
+        marks.setdefault(mark.kind, []).append(mark.member)
+    return marks

@@ -12,6 +12,8 @@ How an import stays atomic and still shows its progress
 3. Papers are written in chunks with bulk queries, each chunk under a savepoint. If a chunk
    fails in the database, it is rolled back and replayed paper by paper, each under its own
    savepoint: the bad paper is recorded in `Digest.errors` with the reason, the others import.
+   Each paper's `search_text` (see `papers.search`: its fields and every summary it has) is
+   written by the same bulk queries.
 4. Progress (`status=running`, `papers_done`) written by the import's own connection would be
    invisible until the commit. On PostgreSQL it goes through a second, autocommit connection
    that only updates non-key columns of the digest row, which does not conflict with the
@@ -31,14 +33,15 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, connections, router, transaction
+from django.db import DatabaseError, IntegrityError, connections, router, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from papers import sources
 from papers.digest import ParsedPaper, parse_digest
-from papers.models import CandidatePaper, Digest, DigestSource, PaperSummary
+from papers.models import CandidatePaper, Digest, DigestSource, PaperInterest, PaperSummary
+from papers.search import build_search_text
 
 if TYPE_CHECKING:
     from seminar.models import User
@@ -409,12 +412,24 @@ def _write_papers(
         .filter(arxiv_id__in=ids)
         .order_by("arxiv_id")
     }
+    summaries = PaperSummary.objects.db_manager(using)
+    # What other digests said about the known papers: their search text covers every summary.
+    earlier: dict[int, list[tuple[date | None, list[Any]]]] = {}
+    if existing:
+        for paper_id, day, sections in (
+            summaries.filter(paper_id__in=[c.pk for c in existing.values()])
+            .exclude(digest=digest)
+            .values_list("paper_id", "digest__date", "sections")
+        ):
+            earlier.setdefault(paper_id, []).append((day, sections))
+
     to_create: list[CandidatePaper] = []
     to_update: dict[tuple[str, ...], list[CandidatePaper]] = {}
     outcomes: list[str] = []
-    candidates: list[tuple[CandidatePaper, int, ParsedPaper, list[str]]] = []
+    candidates: list[tuple[CandidatePaper, dict[str, Any]]] = []
     for position, paper in items:
         values, notes = _paper_values(paper)
+        summary_values = _summary_values(paper, position, notes)
         candidate = existing.get(paper.arxiv_id)
         if candidate is None:
             candidate = CandidatePaper(
@@ -423,36 +438,45 @@ def _write_papers(
                 last_digest_date=seen_on,
                 **values,
             )
+            candidate.search_text = _search_text(candidate, [(seen_on, summary_values["sections"])])
             to_create.append(candidate)
             outcomes.append("new")
         else:
             changed = _merge(candidate, values, seen_on)
-            if changed:
-                to_update.setdefault(changed, []).append(candidate)
+            # Derived, so not an "update" of the paper; written only when it differs.
+            text = _search_text(
+                candidate, [(seen_on, summary_values["sections"]), *earlier.get(candidate.pk, ())]
+            )
+            fields = changed
+            if text != candidate.search_text:
+                candidate.search_text = text
+                fields = (*changed, "search_text")
+            if fields:
+                to_update.setdefault(fields, []).append(candidate)
             outcomes.append("updated" if changed else "unchanged")
-        candidates.append((candidate, position, paper, notes))
+        candidates.append((candidate, summary_values))
 
     manager = CandidatePaper.objects.db_manager(using)
     manager.bulk_create(to_create)
     now = timezone.now()
     # One UPDATE per set of changed fields: never write back a field this run did not change.
     for fields, papers in to_update.items():
-        for paper in papers:
-            paper.updated_at = now
-        manager.bulk_update(papers, [*fields, "updated_at"])
+        if fields != ("search_text",):
+            for paper in papers:
+                paper.updated_at = now
+            fields = (*fields, "updated_at")
+        manager.bulk_update(papers, list(fields))
 
-    summaries = PaperSummary.objects.db_manager(using)
     previous: dict[int, PaperSummary] = {}
     if digest.attempts > 1:  # a retry: summaries of the papers that imported last time
         previous = {
             summary.paper_id: summary
             for summary in summaries.filter(
-                digest=digest, paper_id__in=[c.pk for c, *_rest in candidates]
+                digest=digest, paper_id__in=[c.pk for c, _values in candidates]
             )
         }
     new_summaries, changed_summaries = [], []
-    for candidate, position, paper, notes in candidates:
-        values = _summary_values(paper, position, notes)
+    for candidate, values in candidates:
         summary = previous.get(candidate.pk)
         if summary is None:
             new_summaries.append(PaperSummary(paper=candidate, digest=digest, **values))
@@ -491,6 +515,17 @@ def _paper_values(paper: ParsedPaper) -> tuple[dict[str, Any], list[str]]:
             notes.append(f"{name.replace('_', ' ')} is not a usable link and was left out")
             values[name] = ""
     return values, notes
+
+
+def _search_text(candidate: CandidatePaper, summaries: list[tuple[date | None, Any]]) -> str:
+    """The candidate's search text from its (digest date, sections) pairs, newest first."""
+    ordered = sorted(summaries, key=lambda item: item[0] or date.min, reverse=True)
+    return build_search_text(
+        arxiv_id=candidate.arxiv_id,
+        title=candidate.title,
+        authors=candidate.authors,
+        summaries=[sections for _day, sections in ordered],
+    )
 
 
 def _summary_values(paper: ParsedPaper, position: int, notes: list[str]) -> dict[str, Any]:
@@ -729,3 +764,55 @@ def forget_edited_fields(*, papers: Iterable[CandidatePaper]) -> int:
     return CandidatePaper.objects.filter(pk__in=ids).update(
         edited_fields=[], updated_at=timezone.now()
     )
+
+
+# --- the candidate pool ---------------------------------------------------------------------
+
+
+def set_interest(
+    *, paper: CandidatePaper, member: User, kind: str, marked: bool | None = None
+) -> bool:
+    """Mark or unmark a member's interest of one kind; `marked=None` toggles. Returns whether
+    the mark is there afterwards. Repeating a request changes nothing (a double click, a race:
+    the unique constraint keeps one mark)."""
+    if kind not in PaperInterest.Kind.values:
+        raise ValidationError(_("Unknown kind of interest."), code="kind")
+    marks = PaperInterest.objects.filter(paper=paper, member=member, kind=kind)
+    if marked is None:
+        marked = not marks.exists()
+    if marked:
+        try:
+            with transaction.atomic():
+                PaperInterest.objects.get_or_create(paper=paper, member=member, kind=kind)
+        except IntegrityError:  # marked at the same moment by the same member elsewhere
+            pass
+    else:
+        marks.delete()
+    return marked
+
+
+def set_paper_dismissed(*, paper: CandidatePaper, dismissed: bool) -> None:
+    """Dismiss a candidate from the pool, or restore a dismissed one to it.
+
+    Only candidates are dismissed (a scheduled or presented paper is on the programme) and only
+    dismissed papers restored; anything else raises `ValidationError`. The importer never
+    writes `status`, so the change needs no protection in `edited_fields`.
+    """
+    source, target = (
+        (CandidatePaper.Status.CANDIDATE, CandidatePaper.Status.DISMISSED)
+        if dismissed
+        else (CandidatePaper.Status.DISMISSED, CandidatePaper.Status.CANDIDATE)
+    )
+    updated = CandidatePaper.objects.filter(pk=paper.pk, status=source).update(
+        status=target, updated_at=timezone.now()
+    )
+    if not updated:
+        paper.refresh_from_db(fields=["status"])
+        if paper.status == target:
+            return  # already done (a second click)
+        raise ValidationError(
+            _("A paper that is %(status)s cannot be dismissed or restored.")
+            % {"status": paper.get_status_display().lower()},
+            code="status",
+        )
+    paper.status = target

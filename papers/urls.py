@@ -2,12 +2,18 @@ from django.urls import path
 
 from papers import views
 
-# Included at /papers/. Keep these before any `<arxiv_id>/` route, which would match them.
+# Included at /papers/. Every fixed route comes before the `<path:arxiv_id>` ones, which
+# would match it (old-style ids contain a slash: hep-th/9901001).
 urlpatterns = [
+    path("", views.paper_list, name="paper_list"),
+    path("search.json", views.paper_search_json, name="paper_search_json"),
     path("imports/", views.digest_imports, name="digest_imports"),
     path("imports/<int:pk>/", views.digest_import_detail, name="digest_import_detail"),
     path("imports/<int:pk>/retry/", views.digest_import_retry, name="digest_import_retry"),
     path("imports/<int:pk>/progress/", views.digest_import_progress, name="digest_import_progress"),
     path("imports/sources/", views.digest_sources, name="digest_sources"),
     path("imports/sources/<int:pk>/poll/", views.digest_source_poll, name="digest_source_poll"),
+    path("<path:arxiv_id>/interest/", views.paper_interest, name="paper_interest"),
+    path("<path:arxiv_id>/status/", views.paper_status, name="paper_status"),
+    path("<path:arxiv_id>/", views.paper_detail, name="paper_detail"),
 ]

@@ -1,17 +1,27 @@
-"""The organizers' import pages: upload digests, follow import runs, retry, poll sources."""
+"""The candidate pool (members) and the organizers' import pages."""
 
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from papers import selectors, services
-from papers.forms import DigestUploadForm, max_upload_files
-from papers.models import Digest, DigestSource
+from papers.forms import (
+    DigestUploadForm,
+    InterestForm,
+    PaperStatusForm,
+    PoolFilterForm,
+    max_upload_files,
+)
+from papers.models import CandidatePaper, Digest, DigestSource
+from seminar.permissions import is_member
 from seminar.views import organizer_required
 
 RUNS_PER_PAGE = 50
@@ -107,3 +117,103 @@ def digest_source_poll(request: HttpRequest, pk: int) -> HttpResponse:
     services.enqueue_source_poll(source_id=source.pk)
     messages.success(request, _("%(name)s is being polled.") % {"name": source.name})
     return redirect("digest_sources")
+
+
+# --- the candidate pool ---------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def paper_list(request: HttpRequest) -> HttpResponse:
+    """Every candidate, newest digest first, with search, filters and sorting."""
+    form = PoolFilterForm(request.GET)
+    filters = form.filters()
+    page = selectors.pool_page(filters, page=request.GET.get("page"), member=request.user)
+    return render(
+        request,
+        "papers/paper_list.html",
+        {"form": form, "filters": filters, "page": page, "papers": page.object_list},
+    )
+
+
+@require_GET
+def paper_search_json(request: HttpRequest) -> JsonResponse:
+    """Search-as-you-type for the scheduling page: `{"results": [{"id", "arxiv_id", "title",
+    "status", "votes"}, ...]}`, ten at most; takes the list's parameters (q, status, sort…)."""
+    if not is_member(request.user):
+        return JsonResponse({"error": "sign in first"}, status=403)
+    filters = PoolFilterForm(request.GET).filters()
+    return JsonResponse({"results": selectors.search_suggestions(filters)})
+
+
+@login_required
+@require_GET
+def paper_detail(request: HttpRequest, arxiv_id: str) -> HttpResponse:
+    paper = get_object_or_404(selectors.paper_detail(arxiv_id, member=request.user))
+    return render(
+        request,
+        "papers/paper_detail.html",
+        {
+            "paper": paper,
+            "summaries": selectors.paper_summaries(paper),
+            "topics": selectors.paper_topics(paper),
+            "interests": selectors.paper_interests(paper),
+        },
+    )
+
+
+@login_required
+@require_POST
+def paper_interest(request: HttpRequest, arxiv_id: str) -> HttpResponse:
+    """Mark or unmark "I'd like to hear this" / "I could present this" (JSON for scripts)."""
+    paper = get_object_or_404(CandidatePaper.objects.only("pk", "arxiv_id"), arxiv_id=arxiv_id)
+    form = InterestForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest(_("Choose what to mark."))
+    wanted = form.cleaned_data["marked"]
+    kind = form.cleaned_data["kind"]
+    marked = services.set_interest(
+        paper=paper,
+        member=request.user,
+        kind=kind,
+        marked=None if wanted == "" else wanted == "1",
+    )
+    if _wants_json(request):
+        counts = selectors.paper_detail(arxiv_id).values("interest_hear", "interest_present")[0]
+        return JsonResponse({"kind": kind, "marked": marked, **counts})
+    return _back(request, paper)
+
+
+@organizer_required
+@require_POST
+def paper_status(request: HttpRequest, arxiv_id: str) -> HttpResponse:
+    """Organizers dismiss a candidate from the pool, or restore it."""
+    paper = get_object_or_404(CandidatePaper, arxiv_id=arxiv_id)
+    form = PaperStatusForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest(_("Choose dismiss or restore."))
+    dismiss = form.cleaned_data["action"] == "dismiss"
+    try:
+        services.set_paper_dismissed(paper=paper, dismissed=dismiss)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        if dismiss:
+            messages.success(request, _("The paper was dismissed from the pool."))
+        else:
+            messages.success(request, _("The paper is back in the pool."))
+    return _back(request, paper)
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def _back(request: HttpRequest, paper: CandidatePaper) -> HttpResponse:
+    """Back where the form was (a safe `next`), else to the paper."""
+    next_url = request.POST.get("next", "")
+    if next_url and url_has_allowed_host_and_scheme(
+        next_url, {request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(next_url)
+    return redirect(paper.get_absolute_url())
