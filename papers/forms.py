@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from papers.models import CandidatePaper, PaperInterest
 from papers.selectors import STATUS_ALL, PoolFilters
@@ -115,7 +116,9 @@ class PoolFilterForm(forms.Form):
     seen_to = forms.DateField(
         label=_("to"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    summary = forms.ChoiceField(label=_("Summary"), required=False, choices=SUMMARY_CHOICES)
+    summary = forms.ChoiceField(
+        label=pgettext_lazy("paper filter", "Summary"), required=False, choices=SUMMARY_CHOICES
+    )
     sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=SORT_CHOICES)
 
     def filters(self) -> PoolFilters:

@@ -109,9 +109,11 @@ def _week_event(week: Week, *, stamp: datetime, member: User | None) -> Event:
     for topic in topics:
         presenter = topic.presenter.display_name if topic.presenter else _("to be decided")
         reviewers = [s.reviewer.display_name for s in topic.slots.all() if s.reviewer]
-        line = f"{topic.order}. {topic.title} — {_('presenter')}: {presenter}"
+        presenter_label = _("presenter")
+        line = f"{topic.order}. {topic.title} — {presenter_label}: {presenter}"
         if reviewers:
-            line += f"; {_('reviewers')}: {', '.join(reviewers)}"
+            reviewers_label = _("reviewers")
+            line += f"; {reviewers_label}: {', '.join(reviewers)}"
         lines.append(line)
         if member is not None and topic.presenter_id == member.pk:
             roles.append(_("you present"))
