@@ -87,7 +87,8 @@ class Dashboard:
 def dashboard_for(user: User, now: datetime | None = None) -> Dashboard:
     """Everything the dashboard shows, in a constant number of queries."""
     now = now or timezone.now()
-    week = seminar_selectors.next_week(now) or seminar_selectors.latest_week()
+    outline = seminar_selectors.weeks_with_outline()
+    week = seminar_selectors.next_week(now, outline) or seminar_selectors.latest_week(outline)
     since = now - RECENT
 
     slots = (
@@ -108,6 +109,7 @@ def dashboard_for(user: User, now: datetime | None = None) -> Dashboard:
     presentations = list(
         Topic.objects.filter(presenter=user, week__starts_at__gte=since)
         .select_related("week__term", "paper")
+        .defer("paper__search_text")
         .order_by("week__starts_at", "order")
     )
 
@@ -137,4 +139,10 @@ def latest_summary(topic: Topic) -> PaperSummary | None:
     """The newest imported summary of the topic's paper, if it has one."""
     if topic.paper_id is None:
         return None
-    return topic.paper.summaries.select_related("digest").order_by("-digest__date", "-pk").first()
+    return (
+        topic.paper.summaries.select_related("digest")
+        # A digest's text is megabytes; the panel shows its date.
+        .defer("digest__content", "digest__errors", "digest__warnings")
+        .order_by("-digest__date", "-pk")
+        .first()
+    )

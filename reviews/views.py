@@ -34,7 +34,7 @@ def _slot(pk: int) -> ReviewerSlot:
     return get_object_or_404(
         ReviewerSlot.objects.select_related(
             "topic__week__term", "topic__paper", "topic__presenter", "reviewer", "review"
-        ),
+        ).defer("topic__paper__search_text"),
         pk=pk,
     )
 
@@ -245,7 +245,9 @@ def review_autosave(request: HttpRequest, pk: int) -> JsonResponse:
             {"code": "signed_out", "error": _("You are signed out. Sign in again to save.")},
             status=401,
         )
-    slot = _slot(pk)
+    # The permission needs the reviewer alone, and the service re-reads the slot with its
+    # week under a lock: no need for the editor's eight-table join on every keystroke pause.
+    slot = get_object_or_404(ReviewerSlot.objects.only("pk", "reviewer_id"), pk=pk)
     if not can_write_review_for(request.user, slot):
         return JsonResponse(
             {"code": "forbidden", "error": _("You may not edit this review.")}, status=403

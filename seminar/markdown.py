@@ -7,6 +7,7 @@ all call `render_markdown`, so what a member previews is exactly what the page s
 
 from __future__ import annotations
 
+import hashlib
 import re
 import threading
 
@@ -120,3 +121,30 @@ def render_markdown(text: str) -> str:
         url_schemes=_URL_SCHEMES,
         link_rel="noopener noreferrer nofollow",
     )
+
+
+# Bump when the rendering changes (extensions, allowed tags), so no stale HTML is served.
+_CACHE_VERSION = 1
+_CACHE_SECONDS = 7 * 24 * 60 * 60
+_CACHE_MIN_CHARS = 64  # shorter text renders faster than a cache round trip
+
+
+def render_markdown_cached(text: str) -> str:
+    """`render_markdown`, remembered in Django's cache by the text's hash.
+
+    For text rendered on every request that has no stored HTML (imported paper summaries,
+    the editor's previews of a draft). The key is the content itself, so an edit is never
+    served stale HTML and nothing needs invalidating.
+    """
+    if not text or len(text) < _CACHE_MIN_CHARS:
+        return render_markdown(text)
+    from django.core.cache import cache
+
+    key = "markdown:{}:{}".format(
+        _CACHE_VERSION, hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    )
+    html = cache.get(key)
+    if html is None:
+        html = render_markdown(text)
+        cache.set(key, html, _CACHE_SECONDS)
+    return html

@@ -4,6 +4,7 @@ from allauth.account.adapter import get_adapter
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,6 +19,9 @@ from seminar.adapters import INVITATION_SESSION_KEY
 from seminar.forms import InvitationForm, ProfileForm
 from seminar.models import Invitation, User
 from seminar.permissions import is_organizer
+
+# Weeks per page of the archive: the coming weeks and the last few months, then older pages.
+WEEKS_PER_PAGE = 20
 
 
 def organizer_required(view):
@@ -48,9 +52,13 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def week_list(request: HttpRequest) -> HttpResponse:
+    """Every week, newest first, a page at a time (five years are 250 weeks)."""
     today = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
-    weeks = selectors.weeks_for_archive()
-    return render(request, "seminar/week_list.html", {"weeks": weeks, "today": today})
+    page = Paginator(selectors.weeks_for_archive(), WEEKS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    weeks = selectors.add_review_counts(page.object_list)
+    return render(request, "seminar/week_list.html", {"weeks": weeks, "page": page, "today": today})
 
 
 @login_required

@@ -9,7 +9,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from reviews import permissions
 from reviews.models import Review, ReviewSection
-from seminar.markdown import render_markdown
+from seminar.markdown import render_markdown_cached
 from seminar.models import ReviewerSlot
 
 register = template.Library()
@@ -32,8 +32,9 @@ def can_write(user: Any, slot: ReviewerSlot) -> bool:
 
 @register.filter
 def markdown(text: str) -> SafeString:
-    """Markdown through the one sanitizing renderer (for text that has no stored HTML)."""
-    return mark_safe(render_markdown(text or ""))  # render_markdown sanitizes
+    """Markdown through the one sanitizing renderer (for text that has no stored HTML),
+    cached by content: the same summary or draft is not rendered again on every request."""
+    return mark_safe(render_markdown_cached(text or ""))  # render_markdown sanitizes
 
 
 @register.simple_tag

@@ -1,0 +1,488 @@
+"""Years of realistic fake data for the benchmark: `python manage.py generate_fake_data`.
+
+Five years of weekly sessions (50 a year, two weeks off around New Year), three topics a week,
+two reviewer slots a topic, each with a submitted review of three to five markdown sections
+(Korean mostly, some English, some math, some late); members who can sign in; half-year terms;
+the coming weeks with open slots and drafts; and the candidate pool's synthetic papers from
+`papers.bench_search` (30,000 by default), which topics link to.
+
+Everything is written with `bulk_create` in batches, and review sections get their
+`body_html` rendered here (bulk_create skips `ReviewSection.save`). What this module creates is
+recognisable, so it can be found again and removed: every term's name ends with
+`TERM_MARKER`, every member's address is at `EMAIL_DOMAIN`, and the papers are the search
+benchmark's (arXiv ids `9901.NNNNN`).
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from datetime import time as clock
+
+from allauth.account.models import EmailAddress
+from django.contrib.auth.hashers import make_password
+from django.db import connection, transaction
+from django.utils import timezone
+
+from papers.bench_search import ID_PREFIX, ensure_bench_papers, remove_bench_papers
+from papers.models import CandidatePaper
+from reviews.models import Review, ReviewSection
+from seminar.markdown import render_markdown
+from seminar.models import ReviewerSlot, Term, Topic, User, Week
+from seminar.services import make_organizer
+
+TERM_MARKER = " · fake"
+EMAIL_DOMAIN = "fake.seminar.test"
+DEFAULT_PASSWORD = "seminar-bench"
+WEEKS_PER_YEAR = 50
+TOPICS_PER_WEEK = 3
+SLOTS_PER_TOPIC = 2
+BATCH = 1000
+
+# Display names: family and given names, combined without repeats.
+_FAMILY = ("김", "이", "박", "최", "정", "강", "조", "윤", "장", "임", "한", "오", "서", "신")
+_GIVEN = (
+    "민준", "서연", "도윤", "하은", "지호", "수아", "예준", "지우", "시우", "민서", "주원",
+    "하린", "지훈", "윤서", "건우", "채원", "현우", "지민", "우진", "서윤", "재현", "민경",
+)  # fmt: skip
+_ENGLISH_NAMES = ("Alex Chen", "Sara Park", "Tom Müller", "Priya Gupta", "Daniel Kim", "Yuki Sato")
+
+_TOPICS_KO = (
+    ("대형 언어 모델", "환각"),
+    ("강화 학습", "보상 해킹"),
+    ("확산 모델", "느린 샘플링"),
+    ("멀티모달 에이전트", "긴 계획"),
+    ("추측 디코딩", "낮은 수락률"),
+    ("전문가 혼합", "부하 불균형"),
+    ("코드 생성", "테스트 누락"),
+    ("검색 증강 생성", "잘못된 근거"),
+    ("긴 문맥", "메모리 비용"),
+    ("지식 증류", "교사 편향"),
+)
+_TOPICS_EN = (
+    ("large language models", "hallucination"),
+    ("reinforcement learning", "reward hacking"),
+    ("diffusion models", "slow sampling"),
+    ("multimodal agents", "long-horizon planning"),
+    ("speculative decoding", "low acceptance rates"),
+    ("mixture-of-experts", "load imbalance"),
+)
+_METHODS_KO = ("대조 학습", "커리큘럼 학습", "동적 라우팅", "자기 일관성 디코딩", "토큰 가지치기")
+_METHODS_EN = ("contrastive learning", "curriculum learning", "dynamic routing", "token pruning")
+_BENCHES = ("MMLU", "GSM8K", "MATH", "HumanEval", "SWE-bench", "GPQA", "MMMU")
+_MATH = (
+    r"$\mathcal{L} = \mathcal{L}_{\text{CE}} + \lambda \, \mathcal{L}_{\text{KL}}$",
+    r"$O(n^2)$",
+    r"$\pi_\theta(a \mid s)$",
+    r"$\hat{A}_t = r_t + \gamma V(s_{t+1}) - V(s_t)$",
+    r"$k \ll d$",
+)
+_DISPLAY_MATH = (
+    r"$$p_\theta(y \mid x) = \prod_{t=1}^{T} p_\theta(y_t \mid y_{<t}, x)$$",
+    r"$$\mathrm{Attention}(Q, K, V) = \mathrm{softmax}\left(\frac{QK^\top}{\sqrt{d_k}}\right)V$$",
+    r"$$J(\theta) = \mathbb{E}_{\tau \sim \pi_\theta}\left[\sum_t \gamma^t r_t\right]$$",
+)
+
+_KO_SECTIONS = {
+    "문제 정의": (
+        "이 논문은 {topic}에서 **{weak}** 문제를 다룹니다.",
+        "기존 방법은 {weak} 때문에 실제 서비스에 적용하기 어렵다는 점을 지적합니다.",
+        "저자들은 문제를 {math} 형태로 정식화합니다.",
+        "특히 입력이 길어질수록 {weak} 현상이 심해진다는 관찰이 출발점입니다.",
+    ),
+    "해결 방법": (
+        "- **{method}**: 학습 단계에서 {topic}의 표현을 정렬합니다.",
+        "- 교사 모델이 만든 궤적으로 소형 모델을 학습시킵니다.",
+        "- 추론 시에는 후보를 여러 개 만든 뒤 검증기로 고릅니다.",
+        "핵심 식은 다음과 같습니다.\n\n{display}",
+        "복잡도는 {math}로, 기존 방법보다 가볍습니다.",
+    ),
+    "실험": (
+        "{bench}에서 기준 모델보다 평균 {n}%p 높았습니다.",
+        "| 모델 | {bench} |\n|---|---|\n| 기준 | {base} |\n| 제안 | {better} |",
+        "소거 실험에서 `{method}`를 빼면 성능이 크게 떨어집니다.",
+        "{size}B 모델로 더 큰 모델과 비슷한 결과를 냈습니다.",
+    ),
+    "질문거리": (
+        "1. {weak} 문제가 다른 도메인에서도 같은 양상인지?",
+        "2. 데이터 오염 가능성은 어떻게 배제했는지?",
+        "3. 학습 비용 대비 이득이 충분한지?",
+    ),
+    "리뷰": (
+        "장점: 문제 설정이 명확하고 실험이 꼼꼼합니다.",
+        "단점: {bench} 외의 벤치마크가 부족하고, 비교 대상이 오래되었습니다.",
+        "전체적으로 *재현 가능성*이 높아 보이며 코드가 공개되어 있습니다.",
+        "실무에 바로 쓰기에는 {weak} 문제가 여전히 남아 있다고 봅니다.",
+    ),
+}
+_EN_SECTIONS = {
+    "Problem": (
+        "The paper studies **{weak}** in {topic}.",
+        "Prior work scales poorly because of {weak}; the authors formalise it as {math}.",
+    ),
+    "Method": (
+        "- **{method}** aligns the representations during training.",
+        "- A small student learns from trajectories generated by a larger teacher.",
+        "The objective is\n\n{display}",
+    ),
+    "Results": (
+        "On {bench} it improves accuracy by {n} points over the strongest baseline.",
+        "| model | {bench} |\n|---|---|\n| baseline | {base} |\n| proposed | {better} |",
+    ),
+    "Review": (
+        "Strengths: a clear problem statement and careful ablations.",
+        "Weaknesses: few benchmarks besides {bench}; the baselines are dated.",
+        "Question: does `{method}` still help at larger scale?",
+    ),
+}
+
+
+@dataclass
+class Plan:
+    """How much to generate."""
+
+    weeks: int = 5 * WEEKS_PER_YEAR
+    upcoming: int = 10
+    members: int = 60
+    papers: int = 30_000
+    password: str = DEFAULT_PASSWORD
+    seed: int = 7
+    today: date | None = None
+
+
+@dataclass
+class Report:
+    counts: dict[str, int] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def is_present() -> bool:
+    """Whether generated data is in the database (a term carrying the marker)."""
+    return Term.objects.filter(name__endswith=TERM_MARKER).exists()
+
+
+def member_email(number: int) -> str:
+    return f"member{number:02d}@{EMAIL_DOMAIN}"
+
+
+@transaction.atomic
+def remove_fake_data() -> dict[str, int]:
+    """Delete everything this module generated (weeks and what hangs off them, terms,
+    members, the synthetic papers); return how many rows went, by what was deleted."""
+    terms = Term.objects.filter(name__endswith=TERM_MARKER)
+    week_rows, _ = Week.objects.filter(term__in=terms).delete()
+    term_rows, _ = terms.delete()
+    member_rows, _ = User.objects.filter(email__endswith=f"@{EMAIL_DOMAIN}").delete()
+    paper_rows = remove_bench_papers()
+    return {"weeks": week_rows, "terms": term_rows, "members": member_rows, "papers": paper_rows}
+
+
+def generate(plan: Plan, log: Callable[[str], None] = lambda _line: None) -> Report:
+    """Create the data of `plan`; `log` gets a line per step with its time."""
+    report = Report()
+    rng = random.Random(plan.seed)
+
+    def step(name: str, started: float) -> None:
+        report.timings[name] = round(time.perf_counter() - started, 2)
+        log(f"{name}: {report.timings[name]} s")
+
+    started = time.perf_counter()
+    if plan.papers:
+        ensure_bench_papers(plan.papers)
+    step("papers", started)
+
+    started = time.perf_counter()
+    with transaction.atomic():
+        members = _members(plan, rng)
+        step("members", started)
+        started = time.perf_counter()
+        weeks_past, weeks_upcoming = _weeks(plan)
+        step("terms and weeks", started)
+        started = time.perf_counter()
+        topics = _topics(weeks_past + weeks_upcoming, members, plan, rng)
+        step("topics", started)
+        started = time.perf_counter()
+        sections = _slots_and_reviews(topics, members, len(weeks_past), rng)
+        step("slots, reviews and sections", started)
+    if connection.vendor == "postgresql":
+        started = time.perf_counter()
+        with connection.cursor() as cursor:  # fresh statistics for the planner
+            cursor.execute(
+                "ANALYZE seminar_week, seminar_topic, seminar_reviewerslot, reviews_review,"
+                " reviews_reviewsection, seminar_user, seminar_term"
+            )
+        step("analyze", started)
+    report.counts = {
+        "members": len(members),
+        "weeks": len(weeks_past) + len(weeks_upcoming),
+        "upcoming_weeks": len(weeks_upcoming),
+        "topics": len(topics),
+        "slots": ReviewerSlot.objects.filter(topic__in=topics).count(),
+        "reviews": Review.objects.filter(slot__topic__in=topics).count(),
+        "sections": sections,
+        "papers": CandidatePaper.objects.filter(arxiv_id__startswith=ID_PREFIX).count(),
+    }
+    return report
+
+
+# --- members ---------------------------------------------------------------------------------
+
+
+def _names(count: int, rng: random.Random) -> list[str]:
+    korean = [f"{f}{g}" for g in _GIVEN for f in _FAMILY]
+    rng.shuffle(korean)
+    names = korean[: max(0, count - len(_ENGLISH_NAMES))] + list(_ENGLISH_NAMES)
+    names = names[:count]
+    return names + [f"회원 {n}" for n in range(len(names) + 1, count + 1)]
+
+
+def _members(plan: Plan, rng: random.Random) -> list[User]:
+    # One hash for everyone: hashing 60 passwords one by one would take half a minute.
+    password = make_password(plan.password)
+    names = _names(plan.members, rng)
+    users = User.objects.bulk_create(
+        [
+            User(
+                email=member_email(number),
+                name=name,
+                password=password,
+                language="en" if name in _ENGLISH_NAMES else "ko",
+                date_joined=timezone.now() - timedelta(weeks=plan.weeks * 52 // WEEKS_PER_YEAR),
+            )
+            for number, name in enumerate(names, start=1)
+        ],
+        batch_size=BATCH,
+    )
+    EmailAddress.objects.bulk_create(
+        [EmailAddress(user=u, email=u.email, verified=True, primary=True) for u in users],
+        batch_size=BATCH,
+    )
+    if users:
+        make_organizer(users[0])
+    return users
+
+
+# --- terms and weeks -------------------------------------------------------------------------
+
+
+def _is_break(day: date) -> bool:
+    """Two weeks off a year, around New Year."""
+    return (day.month == 12 and day.day >= 25) or (day.month == 1 and day.day <= 7)
+
+
+def _session_days(plan: Plan) -> tuple[list[date], list[date]]:
+    """Thursdays: `plan.weeks` past ones (newest last) and `plan.upcoming` coming ones."""
+    today = plan.today or timezone.localdate()
+    last = today - timedelta(days=(today.weekday() - 3) % 7 or 7)  # the last Thursday before
+    past: list[date] = []
+    day = last
+    while len(past) < plan.weeks:
+        if not _is_break(day):
+            past.append(day)
+        day -= timedelta(days=7)
+    upcoming: list[date] = []
+    day = last + timedelta(days=7)
+    while len(upcoming) < plan.upcoming:
+        if not _is_break(day):
+            upcoming.append(day)
+        day += timedelta(days=7)
+    return past[::-1], upcoming
+
+
+def _term_key(day: date) -> tuple[int, int]:
+    return day.year, 1 if day.month <= 6 else 2
+
+
+def _weeks(plan: Plan) -> tuple[list[Week], list[Week]]:
+    past_days, upcoming_days = _session_days(plan)
+    zone = timezone.get_current_timezone()
+    terms: dict[tuple[int, int], Term] = {}
+    for day in past_days + upcoming_days:
+        key = _term_key(day)
+        if key not in terms:
+            year, half = key
+            terms[key] = Term(
+                name=f"{year} {'상반기' if half == 1 else '하반기'}{TERM_MARKER}",
+                starts_on=date(year, 1 if half == 1 else 7, 1),
+                ends_on=date(year, 6, 30) if half == 1 else date(year, 12, 31),
+            )
+    Term.objects.bulk_create(list(terms.values()))
+    numbers: dict[tuple[int, int], int] = {}
+    weeks = []
+    for day in past_days + upcoming_days:
+        key = _term_key(day)
+        numbers[key] = numbers.get(key, 0) + 1
+        starts_at = datetime.combine(day, clock(19, 0), tzinfo=zone)
+        weeks.append(
+            Week(
+                term=terms[key],
+                number=numbers[key],
+                starts_at=starts_at,
+                review_deadline=datetime.combine(day - timedelta(days=1), clock(23, 59), zone),
+                place="공학관 301호" if numbers[key] % 4 else "온라인",
+                online_url="https://meet.example.org/seminar",
+            )
+        )
+    Week.objects.bulk_create(weeks, batch_size=BATCH)
+    return weeks[: len(past_days)], weeks[len(past_days) :]
+
+
+# --- topics, slots, reviews ------------------------------------------------------------------
+
+
+def _topics(weeks: list[Week], members: list[User], plan: Plan, rng: random.Random) -> list[Topic]:
+    count = len(weeks) * TOPICS_PER_WEEK
+    papers = list(
+        CandidatePaper.objects.filter(arxiv_id__startswith=ID_PREFIX)
+        .order_by("arxiv_id")
+        .only("pk", "title")[:count]
+    )
+    now = timezone.now()
+    topics, presented, scheduled = [], [], []
+    for index, week in enumerate(weeks):
+        for order in range(1, TOPICS_PER_WEEK + 1):
+            number = index * TOPICS_PER_WEEK + order - 1
+            paper = papers[number] if number < len(papers) else None
+            # The last two coming weeks still look for presenters.
+            unassigned = week.starts_at > now and index >= len(weeks) - 2 and order > 1
+            topics.append(
+                Topic(
+                    week=week,
+                    order=order,
+                    title=paper.title if paper else f"Paper {number + 1}: a study of things",
+                    paper=paper,
+                    presenter=None if unassigned or not members else rng.choice(members),
+                    slides_url=(
+                        f"https://slides.example.org/{week.pk}-{order}"
+                        if week.starts_at < now
+                        else ""
+                    ),
+                )
+            )
+            if paper is not None:
+                (presented if week.starts_at < now else scheduled).append(paper.pk)
+    Topic.objects.bulk_create(topics, batch_size=BATCH)
+    CandidatePaper.objects.filter(pk__in=presented).update(status=CandidatePaper.Status.PRESENTED)
+    CandidatePaper.objects.filter(pk__in=scheduled).update(status=CandidatePaper.Status.SCHEDULED)
+    return topics
+
+
+def _fill(template: str, rng: random.Random, english: bool) -> str:
+    topic, weak = rng.choice(_TOPICS_EN if english else _TOPICS_KO)
+    base = round(rng.uniform(30, 70), 1)
+    return template.format(
+        topic=topic,
+        weak=weak,
+        method=rng.choice(_METHODS_EN if english else _METHODS_KO),
+        bench=rng.choice(_BENCHES),
+        n=rng.randint(1, 15),
+        size=rng.choice((1.5, 3, 7, 8, 14)),
+        math=rng.choice(_MATH),
+        display=rng.choice(_DISPLAY_MATH),
+        base=base,
+        better=round(base + rng.uniform(1, 12), 1),
+    )
+
+
+def _review_sections(rng: random.Random, english: bool) -> list[tuple[str, str]]:
+    """3 to 5 (heading, markdown body) pairs."""
+    pool = _EN_SECTIONS if english else _KO_SECTIONS
+    headings = list(pool)
+    count = rng.randint(3, min(5, len(headings)))
+    # The group's usual form first, optional extras in their place.
+    chosen = sorted(rng.sample(range(len(headings)), count))
+    sections = []
+    for index in chosen:
+        heading = headings[index]
+        templates = pool[heading]
+        picked = sorted(rng.sample(range(len(templates)), min(len(templates), rng.randint(1, 3))))
+        lines = [_fill(templates[i], rng, english) for i in picked]
+        sections.append((heading, "\n\n".join(lines)))
+    return sections
+
+
+def _slots_and_reviews(
+    topics: list[Topic], members: list[User], past_weeks: int, rng: random.Random
+) -> int:
+    """Slots for every topic; submitted reviews for past weeks; for coming weeks, a draft for
+    each of the first members (the benchmark's clients), some slots taken, the rest open."""
+    past_topics = topics[: past_weeks * TOPICS_PER_WEEK]
+    coming_topics = topics[past_weeks * TOPICS_PER_WEEK :]
+    slots: list[ReviewerSlot] = []
+    for topic in past_topics:
+        candidates = [m for m in members if m.pk != topic.presenter_id]
+        reviewers = rng.sample(candidates, min(SLOTS_PER_TOPIC, len(candidates)))
+        for number in range(1, SLOTS_PER_TOPIC + 1):
+            reviewer = reviewers[number - 1] if number <= len(reviewers) else None
+            slots.append(ReviewerSlot(topic=topic, number=number, reviewer=reviewer))
+    past_slot_count = len(slots)
+
+    # Coming weeks: member 1, 2, ... each get one slot with a draft, in order, then a few more
+    # members take slots without writing yet; a third of the slots stay open.
+    coming: list[ReviewerSlot] = [
+        ReviewerSlot(topic=topic, number=number)
+        for topic in coming_topics
+        for number in range(1, SLOTS_PER_TOPIC + 1)
+    ]
+    to_assign = len(coming) * 2 // 3
+    drafts: list[ReviewerSlot] = []
+    queue = list(members)
+    for slot in coming:
+        if to_assign <= 0 or not queue:
+            break
+        taken = {s.reviewer_id for s in coming if s.topic is slot.topic and s.reviewer_id}
+        for member in queue:
+            if member.pk != slot.topic.presenter_id and member.pk not in taken:
+                slot.reviewer = member
+                queue.remove(member)
+                to_assign -= 1
+                if len(drafts) < len(coming) // 2:
+                    drafts.append(slot)
+                break
+    slots += coming
+    ReviewerSlot.objects.bulk_create(slots, batch_size=BATCH)
+
+    now = timezone.now()
+    reviews: list[Review] = []
+    bodies: list[list[tuple[str, str]]] = []
+    for slot in slots[:past_slot_count]:
+        if slot.reviewer is None:
+            continue
+        deadline = slot.topic.week.review_deadline
+        late = rng.random() < 0.08
+        submitted_at = deadline + timedelta(
+            hours=rng.randint(1, 30) if late else -rng.randint(1, 96)
+        )
+        reviews.append(
+            Review(
+                slot=slot,
+                author=slot.reviewer,
+                status=Review.Status.SUBMITTED,
+                is_late=late,
+                created_at=submitted_at - timedelta(days=rng.randint(0, 4)),
+                submitted_at=submitted_at,
+            )
+        )
+        bodies.append(_review_sections(rng, english=slot.reviewer.language == "en"))
+    for slot in drafts:
+        reviews.append(Review(slot=slot, author=slot.reviewer, created_at=now - timedelta(days=1)))
+        bodies.append(_review_sections(rng, english=slot.reviewer.language == "en")[:2])
+    Review.objects.bulk_create(reviews, batch_size=BATCH)
+
+    rendered: dict[str, str] = {}
+    sections: list[ReviewSection] = []
+    for review, parts in zip(reviews, bodies, strict=True):
+        for order, (heading, body) in enumerate(parts, start=1):
+            html = rendered.get(body)
+            if html is None:
+                html = rendered[body] = render_markdown(body)
+            sections.append(
+                ReviewSection(
+                    review=review, order=order, heading=heading, body=body, body_html=html
+                )
+            )
+    ReviewSection.objects.bulk_create(sections, batch_size=BATCH)
+    return len(sections)
