@@ -102,6 +102,10 @@ class AssignmentChangeAdmin(admin.ModelAdmin):
     search_fields = ["member__name", "member__email", "topic__title"]
     readonly_fields = ["topic", "member", "role", "assigned", "actor", "created_at", "notified_at"]
 
+    def has_add_permission(self, request):
+        # The log is written by the scheduling services only; a hand-made row would be a lie.
+        return False
+
 
 @admin.register(ReminderPolicy)
 class ReminderPolicyAdmin(admin.ModelAdmin):
