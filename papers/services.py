@@ -27,14 +27,14 @@ import hashlib
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, IntegrityError, connections, router, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -42,6 +42,7 @@ from papers import sources
 from papers.digest import ParsedPaper, parse_digest
 from papers.models import CandidatePaper, Digest, DigestSource, PaperInterest, PaperSummary
 from papers.search import build_search_text
+from seminar.queue import enqueue_on_commit
 
 if TYPE_CHECKING:
     from seminar.models import User
@@ -227,28 +228,48 @@ def retry_digest_import(*, digest: Digest) -> bool:
 
 
 def enqueue_digest_import(*, digest_id: int) -> None:
-    """Send `import_digest` to the worker once the current transaction commits."""
+    """Send `import_digest` to the worker once the current transaction commits.
 
-    def send() -> None:
-        from papers.tasks import import_digest
+    With the broker down the digest simply stays pending: `enqueue_stalled_imports` (run by
+    beat) sends it again once it is older than any import may take.
+    """
+    from papers.tasks import import_digest
 
-        try:
-            import_digest.delay(digest_id)
-        except Exception:  # the broker is down: the digest stays pending, a retry sends it
-            logger.exception("Could not enqueue the import of digest %s", digest_id)
-
-    transaction.on_commit(send)
+    enqueue_on_commit(import_digest, digest_id)
 
 
 def enqueue_source_poll(*, source_id: int) -> None:
     """Have the worker poll one digest source once the current transaction commits."""
+    from papers.tasks import poll_digest_source
 
-    def send() -> None:
-        from papers.tasks import poll_digest_source
+    enqueue_on_commit(poll_digest_source, source_id)
 
-        poll_digest_source.delay(source_id)
 
-    transaction.on_commit(send)
+def stalled_after() -> timedelta:
+    """How long an import may be pending or running before its worker counts as gone: the
+    task's hard time limit and a minute (the same rule as `Digest.is_stalled`)."""
+    limit = getattr(settings, "CELERY_TASK_TIME_LIMIT", None) or 600
+    return timedelta(seconds=limit + 60)
+
+
+def enqueue_stalled_imports(*, now: datetime | None = None) -> list[int]:
+    """Enqueue again every import that is pending or running for longer than `stalled_after`:
+    its worker was killed mid-import (the transaction rolled back; the row kept its content),
+    or the broker was down when it was uploaded. Returns their ids.
+
+    A run that turns out to be still queued is harmless: the import takes the digest's lock
+    and leaves a finished digest alone.
+    """
+    cutoff = (now or timezone.now()) - stalled_after()
+    ids = list(
+        Digest.objects.filter(status__in=_RUNNABLE)
+        .filter(Q(started_at__lt=cutoff) | Q(started_at__isnull=True, created_at__lt=cutoff))
+        .order_by("created_at", "pk")
+        .values_list("pk", flat=True)
+    )
+    for digest_id in ids:
+        enqueue_digest_import(digest_id=digest_id)
+    return ids
 
 
 @dataclass

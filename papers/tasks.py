@@ -6,6 +6,7 @@ from celery import shared_task
 
 from papers import services
 from papers.models import Digest, DigestSource
+from seminar.queue import enqueue
 
 
 @shared_task(name="papers.import_digest")
@@ -28,4 +29,11 @@ def poll_digest_source(source_id: int) -> None:
 def poll_all_digest_sources() -> None:
     """The daily schedule: one task per enabled source, so a slow one delays no other."""
     for source_id in DigestSource.objects.filter(enabled=True).values_list("pk", flat=True):
-        poll_digest_source.delay(source_id)
+        enqueue(poll_digest_source, source_id)
+
+
+@shared_task(name="papers.resume_stalled_imports")
+def resume_stalled_imports() -> None:
+    """Beat, every 15 minutes: imports whose worker died, or that were never sent because the
+    broker was down, are enqueued again (see `services.enqueue_stalled_imports`)."""
+    services.enqueue_stalled_imports()

@@ -69,8 +69,8 @@ def reminder_status(request: HttpRequest) -> HttpResponse:
         {
             "title": _("Interrupted while sending"),
             "hint": _(
-                "The worker stopped during the send: these may or may not have arrived, and "
-                "are never sent again automatically."
+                "The worker stopped during the send. The next reminder run sends these "
+                "again; one that had already reached the mail server may arrive twice."
             ),
             "rows": problems["interrupted"],
             "badge": "badge-warn",

@@ -12,10 +12,21 @@ Three steps, each a plain function of an explicit `now` so tests can travel in t
    -> sending). Only the caller whose UPDATE changed the row sends; it checks the email is still
    wanted, renders it in the recipient's language and zone, sends, and marks it sent.
 
-At most once, by design: the claim is committed before the SMTP conversation, so a crash after
-the send leaves the row in "sending" and nothing ever sends it again (organizers see it as
-interrupted on /reminders/). A send that raised is known not to have gone out and is retried
-with backoff; a refused address, or `max_attempts` failures, ends as "gave up".
+What a crash costs. The claim is committed before the SMTP conversation and the row is marked
+sent right after it, so a worker killed in between leaves the row in "sending". Once a row has
+been sending for longer than any task may live (`sending_stale_after()`: the hard time limit
+`CELERY_TASK_TIME_LIMIT` and a minute, after which the task that claimed it is certainly dead),
+the next run (`send_due_reminders` every 15 minutes, or the `send_reminders` command) puts it
+back in the queue with `requeue_interrupted()`, and it is sent. Nothing is lost to a crash, and
+nothing already sent goes out again, with one exception by choice: a crash inside the SMTP
+conversation itself, after the server took the message but before the row said so, sends that
+one email twice. At least once there, rather than at most once: a missed deadline reminder
+costs the group more than a duplicate. Each claim counts as an attempt, so an email that kills
+its worker every time ends as "gave up" after `max_attempts`. `EMAIL_TIMEOUT` bounds the SMTP
+conversation, so even the command (no task time limit) never holds a claim that long.
+
+A send that raised is known not to have gone out and is retried with backoff; a refused
+address, or `max_attempts` failures, ends as "gave up".
 """
 
 from __future__ import annotations
@@ -32,7 +43,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
@@ -63,8 +74,11 @@ OVERDUE_WINDOW = timedelta(days=1)
 # Retry backoff: 5, 10, 20, 40 minutes ... at most 6 hours.
 RETRY_BASE = timedelta(minutes=5)
 RETRY_CAP = timedelta(hours=6)
-# A row claimed longer ago than this and still "sending" was interrupted mid-send.
-INTERRUPTED_AFTER = timedelta(minutes=15)
+# Assignment changes whose email was never queued (the broker was down when they committed)
+# are mailed by `send_pending_assignment_emails` once this old (the task sent on commit goes
+# first) and until this old (after that, the news is stale).
+ASSIGNMENT_SWEEP_AFTER = timedelta(minutes=1)
+ASSIGNMENT_SWEEP_WITHIN = timedelta(days=2)
 
 # Which member setting switches each kind off; the unsubscribe link names the setting.
 PREFERENCES = {
@@ -435,7 +449,9 @@ def deliverable_ids(now: datetime) -> list[int]:
 
 
 def queue_due_reminders(now: datetime) -> list[int]:
-    """Queue the deadline reminders due at `now`; the ids of every row ready to send."""
+    """Queue the deadline reminders due at `now`, and interrupted sends again; the ids of
+    every row ready to send."""
+    requeue_interrupted(now)
     queue_reminders(due_deadline_reminders(now))
     return deliverable_ids(now)
 
@@ -444,6 +460,65 @@ def queue_weekly_reminders(now: datetime) -> list[int]:
     """Queue the weekly round; the ids of every row ready to send."""
     queue_reminders(due_weekly_reminders(now))
     return deliverable_ids(now)
+
+
+def sending_stale_after() -> timedelta:
+    """How long a row may stay "sending" before its sender counts as dead: the worker's hard
+    time limit (a task is killed then at the latest) and a minute."""
+    limit = getattr(settings, "CELERY_TASK_TIME_LIMIT", None) or 600
+    return timedelta(seconds=limit + 60)
+
+
+def requeue_interrupted(now: datetime, policy: ReminderPolicy | None = None) -> int:
+    """Put rows whose sender died mid-send back in the queue (see the module docstring);
+    those that used up `max_attempts` give up instead. Returns how many were queued again."""
+    policy = policy or ReminderPolicy.current()
+    stale = SentReminder.objects.filter(
+        status=Status.SENDING, claimed_at__lt=now - sending_stale_after()
+    )
+    note = "Interrupted while sending (the worker stopped)"
+    stale.filter(attempts__gte=policy.max_attempts).update(
+        status=Status.GAVE_UP, last_error=f"{note}; gave up after the last attempt."
+    )
+    return stale.update(status=Status.QUEUED, send_after=now, last_error=f"{note}; sent again.")
+
+
+def pending_assignment_changes(now: datetime) -> list[int]:
+    """Assignment changes whose email was never queued, oldest first: the task sent when the
+    change committed never reached the worker (the broker was down).
+
+    Only changes an email is wanted for (`assignment_notice`'s rules: the member takes them,
+    somebody else made the change, the week is ahead), older than `ASSIGNMENT_SWEEP_AFTER` and
+    younger than `ASSIGNMENT_SWEEP_WITHIN`, and not superseded by a later change to the same
+    role (that one says where things stand).
+    """
+    later = AssignmentChange.objects.filter(
+        topic_id=OuterRef("topic_id"),
+        member_id=OuterRef("member_id"),
+        role=OuterRef("role"),
+        pk__gt=OuterRef("pk"),
+    )
+    ids = list(
+        AssignmentChange.objects.filter(
+            _members_wanting(Kind.ASSIGNMENT, "member__"),
+            notified_at__isnull=True,
+            created_at__lte=now - ASSIGNMENT_SWEEP_AFTER,
+            created_at__gte=now - ASSIGNMENT_SWEEP_WITHIN,
+            topic__week__starts_at__gt=now,
+        )
+        .exclude(actor_id=F("member_id"))
+        .exclude(Exists(later))
+        .order_by("created_at", "pk")
+        .values_list("pk", flat=True)
+    )
+    if not ids:
+        return []
+    logged = set(
+        SentReminder.objects.filter(
+            kind=Kind.ASSIGNMENT, key__in=[f"change:{pk}" for pk in ids]
+        ).values_list("key", flat=True)
+    )
+    return [pk for pk in ids if f"change:{pk}" not in logged]
 
 
 def queue_assignment_notice(*, change_id: int, now: datetime) -> int | None:
@@ -548,6 +623,7 @@ def run_reminders(now: datetime, *, weekly: bool = False, connection=None) -> di
     For the command, the benchmark and tests; the worker fans the rows out to tasks instead.
     """
     policy = ReminderPolicy.current()
+    requeue_interrupted(now, policy)
     dues = due_deadline_reminders(now, policy)
     if weekly:
         dues += due_weekly_reminders(now, policy)
@@ -817,13 +893,14 @@ def _assignment_email(reminder: SentReminder) -> tuple[str | None, dict]:
 
 
 def delivery_problems(now: datetime) -> dict[str, list[SentReminder]]:
-    """Rows organizers should know about: given up, retrying, interrupted mid-send."""
-    rows = SentReminder.objects.select_related("recipient", "week").order_by("-created_at")
+    """Rows organizers should know about: given up, retrying, interrupted mid-send (and not
+    yet queued again: the due-reminders run is late, or beat is down)."""
+    rows = SentReminder.objects.select_related("recipient", "week__term").order_by("-created_at")
     return {
         "gave_up": list(rows.filter(status=Status.GAVE_UP)[:200]),
         "retrying": list(rows.filter(status=Status.FAILED)[:200]),
         "interrupted": list(
-            rows.filter(status=Status.SENDING, claimed_at__lt=now - INTERRUPTED_AFTER)[:200]
+            rows.filter(status=Status.SENDING, claimed_at__lt=now - sending_stale_after())[:200]
         ),
         "held": list(rows.filter(status=Status.QUEUED, send_after__gt=now)[:200]),
     }

@@ -119,9 +119,12 @@ def record_assignment_change(
 
 
 def _notify_assignment_change(change_id: int) -> None:
-    """Hook for the assignment email; the reminders module replaces the body of this."""
-    try:
-        from seminar.tasks import send_assignment_email
-    except ImportError:
-        return
-    send_assignment_email.delay(change_id)
+    """Have the worker send the assignment email (after the change committed).
+
+    With the broker down nothing is lost: the change keeps `notified_at` empty and
+    `seminar.send_pending_assignment_emails` (beat) mails it once the broker is back.
+    """
+    from seminar.queue import enqueue
+    from seminar.tasks import send_assignment_email
+
+    enqueue(send_assignment_email, change_id)

@@ -164,6 +164,9 @@ DIGEST_HTTP_TIMEOUT = env.float("DIGEST_HTTP_TIMEOUT", default=20.0)
 
 # Email: the console by default, `smtp+tls://user:pass@host:587` in production.
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+# Seconds an SMTP conversation may take. Also what keeps a reminder's "sending" claim shorter
+# than the limit after which it is sent again (see seminar/reminders.py).
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=60)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Seminar <seminar@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -184,8 +187,22 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A late-acked task that outlives the visibility timeout is redelivered; keep it above the
-# hard time limit so a slow import is never run twice while still running.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60}
+# hard time limit so a slow import is never run twice while still running. The socket
+# timeouts make a send to an unreachable or hung broker fail within seconds (without them a
+# silent broker blocks the request forever); `seminar.queue.enqueue` then logs it and a
+# sweeper on beat sends the work later.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 2 * 60 * 60,
+    "socket_connect_timeout": 3,
+    "socket_timeout": 5,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = 3
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
 # Markdown: one render-then-sanitize function for pages and the editor preview.

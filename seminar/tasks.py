@@ -1,8 +1,10 @@
 """Reminder tasks: thin wrappers around `seminar.reminders`, named, taking primitive ids.
 
-Beat runs `send_weekly_reminders` (Mondays 09:00) and `send_due_reminders` (every 15 minutes);
-both queue what is due and fan the ready rows out to `deliver_reminder`, one task per email, so a
-failing address is retried on its own without holding back the others.
+Beat runs `send_weekly_reminders` (Mondays 09:00), `send_due_reminders` (every 15 minutes) and
+`send_pending_assignment_emails` (every 5 minutes). The first two queue what is due and fan the
+ready rows out to `deliver_reminder`, one task per email, so a failing address is retried on
+its own without holding back the others. Every fan-out goes through `seminar.queue.enqueue`: a
+row the broker did not take stays queued in the database and the next run sends it.
 """
 
 from __future__ import annotations
@@ -11,18 +13,20 @@ from celery import shared_task
 from django.utils import timezone
 
 from seminar import reminders
+from seminar.queue import enqueue
 
 
 @shared_task(name="seminar.send_due_reminders")
 def send_due_reminders() -> None:
+    # Also puts rows whose worker died mid-send back in the queue (`requeue_interrupted`).
     for reminder_id in reminders.queue_due_reminders(timezone.now()):
-        deliver_reminder.delay(reminder_id)
+        enqueue(deliver_reminder, reminder_id)
 
 
 @shared_task(name="seminar.send_weekly_reminders")
 def send_weekly_reminders() -> None:
     for reminder_id in reminders.queue_weekly_reminders(timezone.now()):
-        deliver_reminder.delay(reminder_id)
+        enqueue(deliver_reminder, reminder_id)
 
 
 @shared_task(bind=True, name="seminar.deliver_reminder", max_retries=None)
@@ -42,4 +46,12 @@ def send_assignment_email(change_id: int) -> None:
     """Called after an assignment change commits (`services.record_assignment_change`)."""
     reminder_id = reminders.queue_assignment_notice(change_id=change_id, now=timezone.now())
     if reminder_id is not None:
-        deliver_reminder.delay(reminder_id)
+        enqueue(deliver_reminder, reminder_id)
+
+
+@shared_task(name="seminar.send_pending_assignment_emails")
+def send_pending_assignment_emails() -> None:
+    """Beat: mail the assignment changes whose `send_assignment_email` never reached the
+    worker (the broker was down when they committed)."""
+    for change_id in reminders.pending_assignment_changes(timezone.now()):
+        send_assignment_email(change_id)

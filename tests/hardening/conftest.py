@@ -1,0 +1,94 @@
+"""Fixtures for the fault tests: the test database's URL for subprocesses, a broker that is
+down (or hangs), and a Celery app switched back whatever a test did to it."""
+
+from __future__ import annotations
+
+import socket
+import threading
+from urllib.parse import quote
+
+import pytest
+from django.db import connection
+
+postgres_only = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="needs a second process or connection on the test database; the SQLite test "
+    "database is in memory, private to this process",
+)
+
+
+def test_database_url() -> str:
+    """A DATABASE_URL for a subprocess to work on this test database."""
+    db = connection.settings_dict
+    credentials = quote(db["USER"] or "", safe="")
+    if db["PASSWORD"]:
+        credentials += ":" + quote(db["PASSWORD"], safe="")
+    host = db["HOST"] or "localhost"
+    port = db["PORT"] or 5432
+    return f"postgres://{credentials}@{host}:{port}/{db['NAME']}"
+
+
+test_database_url.__test__ = False  # a helper, not a test
+
+
+def _reset_producer_pools() -> None:
+    """Forget the app's cached broker pool, so the next send uses `broker_url` as set (kombu
+    keeps one pool per broker address, so going back to an address finds its pool again)."""
+    from seminar.celery import app
+
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
+@pytest.fixture
+def broker_at(settings, monkeypatch):
+    """Point the app at another broker with eager mode off: `broker_at("redis://…")`."""
+    from seminar.celery import app
+
+    previous = {key: app.conf[key] for key in ("broker_url", "task_always_eager")}
+
+    def point(url: str) -> None:
+        _reset_producer_pools()
+        # Celery reads CELERY_BROKER_URL from the environment before its own settings.
+        monkeypatch.setenv("CELERY_BROKER_URL", url)
+        app.conf.update(broker_url=url, task_always_eager=False)
+        settings.CELERY_TASK_ALWAYS_EAGER = False
+
+    yield point
+    app.conf.update(previous)
+    _reset_producer_pools()
+
+
+@pytest.fixture
+def closed_port() -> int:
+    """A local port nothing listens on (what a stopped Redis looks like)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def silent_port():
+    """A local port that accepts connections and never answers (a hung Redis)."""
+    server = socket.socket()
+    server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    server.bind(("127.0.0.1", 0))
+    server.listen(16)
+    server.settimeout(0.2)
+    accepted, stop = [], threading.Event()
+
+    def serve() -> None:
+        while not stop.is_set():
+            try:
+                accepted.append(server.accept()[0])
+            except OSError:
+                continue
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    yield server.getsockname()[1]
+    stop.set()
+    thread.join(timeout=2)
+    for conn in accepted:
+        conn.close()
+    server.close()
