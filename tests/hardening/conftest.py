@@ -3,6 +3,7 @@ down (or hangs), and a Celery app switched back whatever a test did to it."""
 
 from __future__ import annotations
 
+import os
 import socket
 import threading
 from urllib.parse import quote
@@ -42,13 +43,23 @@ def _reset_producer_pools() -> None:
 
 @pytest.fixture
 def broker_at(settings, monkeypatch):
-    """Point the app at another broker with eager mode off: `broker_at("redis://…")`."""
+    """`broker_at("redis://…")` points the app at another broker, eager mode off;
+    `broker_at(None)` puts back the test settings (the broker is back; tasks run in-process)."""
     from seminar.celery import app
 
     previous = {key: app.conf[key] for key in ("broker_url", "task_always_eager")}
+    previous_env = os.environ.get("CELERY_BROKER_URL")
 
-    def point(url: str) -> None:
+    def point(url: str | None) -> None:
         _reset_producer_pools()
+        if url is None:
+            app.conf.update(previous)
+            settings.CELERY_TASK_ALWAYS_EAGER = previous["task_always_eager"]
+            if previous_env is None:
+                monkeypatch.delenv("CELERY_BROKER_URL", raising=False)
+            else:
+                monkeypatch.setenv("CELERY_BROKER_URL", previous_env)
+            return
         # Celery reads CELERY_BROKER_URL from the environment before its own settings.
         monkeypatch.setenv("CELERY_BROKER_URL", url)
         app.conf.update(broker_url=url, task_always_eager=False)

@@ -7,6 +7,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 from django.test import Client
@@ -84,6 +85,7 @@ def request(
     """Send one request as `role`; whatever it changed is rolled back afterwards."""
     path = path_for(route, world)
     client = clients[role]
+    session = client.cookies.get(settings.SESSION_COOKIE_NAME)
     writes: list[str] = []
     savepoint = transaction.savepoint()
     try:
@@ -102,3 +104,8 @@ def request(
         )
     finally:
         transaction.savepoint_rollback(savepoint)
+        # A sign-out (or sign-in) is undone with the rest: the role keeps its session.
+        if session is not None:
+            client.cookies[settings.SESSION_COOKIE_NAME] = session.value
+        else:
+            client.cookies.pop(settings.SESSION_COOKIE_NAME, None)

@@ -8,6 +8,7 @@ import re
 import secrets
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -216,7 +217,7 @@ def test_production_settings_send_secure_cookies_hsts_and_redirect_to_https():
 
 
 def _digest_file(name: str, size: int | None = None) -> SimpleUploadedFile:
-    text = hf_digest(__import__("datetime").date(2025, 6, 2), [("2506.00001", "One paper")])
+    text = hf_digest(date(2025, 6, 2), [("2506.00001", "One paper")])
     data = text.encode()
     if size is not None:
         data = data + b"x" * (size - len(data))

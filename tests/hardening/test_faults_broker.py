@@ -12,13 +12,14 @@ from __future__ import annotations
 import logging
 import re
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from importlib import import_module
 from pathlib import Path
 
 import pytest
 from django.apps import apps
 from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
@@ -85,7 +86,7 @@ def test_pages_render_with_the_broker_down(broker_down, organizer_client, member
 def test_a_digest_uploaded_with_the_broker_down_stays_pending_and_is_imported_later(
     broker_down, broker_at, organizer_client, django_capture_on_commit_callbacks, caplog
 ):
-    upload = hf_digest(datetime(2025, 6, 2).date(), [("2506.00042", "Uploaded while down")])
+    upload = hf_digest(date(2025, 6, 2), [("2506.00042", "Uploaded while down")])
     started = time.monotonic()
     with django_capture_on_commit_callbacks(execute=True), caplog.at_level(logging.WARNING):
         response = organizer_client.post(
@@ -100,10 +101,7 @@ def test_a_digest_uploaded_with_the_broker_down_stays_pending_and_is_imported_la
 
     # The broker is back (tasks run in-process from here); once the digest is older than an
     # import may take, beat's sweeper sends it.
-    broker_at("memory://")
-    from seminar.celery import app
-
-    app.conf.task_always_eager = True
+    broker_at(None)
     Digest.objects.filter(pk=digest.pk).update(created_at=timezone.now() - stalled_after())
     with django_capture_on_commit_callbacks(execute=True):
         paper_tasks.resume_stalled_imports()
@@ -128,10 +126,7 @@ def test_an_assignment_with_the_broker_down_commits_and_is_mailed_by_the_sweeper
     assert change.notified_at is None and mail.outbox == []
     assert not SentReminder.objects.exists()  # the email never reached the worker
 
-    broker_at("memory://")
-    from seminar.celery import app
-
-    app.conf.task_always_eager = True
+    broker_at(None)  # the broker is back
     tasks.send_pending_assignment_emails()
     assert mail.outbox == []  # under a minute old: the task sent on commit may still come
 
@@ -168,7 +163,5 @@ def test_beat_runs_the_assignment_sweeper_every_5_minutes():
     assert task.enabled and task.crontab.minute == "2-59/5"
 
 
-def _file(name: str, text: str):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
+def _file(name: str, text: str) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, text.encode(), content_type="text/markdown")

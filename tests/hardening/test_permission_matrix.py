@@ -271,3 +271,23 @@ def test_the_owners_draft_stays_private_and_unchanged(clients, world):
     world.slot.refresh_from_db()
     assert world.slot.reviewer == world.owner
     assert [s.body for s in world.review.sections.all()] == [DRAFT_TEXT]
+
+
+@pytest.mark.parametrize(
+    ("key", "path", "status"),
+    [
+        ("unsubscribe", "/unsubscribe/{token}x/", 400),  # a signature that does not match
+        ("member_calendar", "/calendar/not-the-token.ics", 404),
+        ("group_calendar", "/calendar/not-the-token/group.ics", 404),
+        ("accept_invitation", "/invite/not-an-invitation/", 404),
+    ],
+)
+def test_public_urls_refuse_a_wrong_token_and_change_nothing(clients, world, key, path, status):
+    """The public URLs' credential is their token; without the right one they give nothing."""
+    from tests.hardening.urls import Route
+
+    route = Route(key=key, route=path.format(token=world.unsubscribe_token)[1:], namespace="")
+    for method in ("GET",) if key.endswith("calendar") else ("GET", "POST"):
+        outcome = request(clients, world, route, "anonymous", method)
+        assert (outcome.status, outcome.writes) == (status, []), method
+        assert b"owner@example.com" not in outcome.body
