@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 from django.apps import apps
 from django.conf import settings
@@ -28,6 +30,7 @@ class Outcome:
     body: bytes
     headers: dict[str, str]
     writes: list[str]
+    inspected: Any = None  # what `inspect` saw, before the request's changes were undone
 
 
 @contextmanager
@@ -80,9 +83,15 @@ def clients_for(world: MatrixWorld) -> dict[str, Client]:
 
 
 def request(
-    clients: dict[str, Client], world: MatrixWorld, route: Route, role: str, method: str
+    clients: dict[str, Client],
+    world: MatrixWorld,
+    route: Route,
+    role: str,
+    method: str,
+    inspect: Callable[[], Any] | None = None,
 ) -> Outcome:
-    """Send one request as `role`; whatever it changed is rolled back afterwards."""
+    """Send one request as `role`; whatever it changed is rolled back afterwards (after
+    `inspect`, if given, has looked at the database as the request left it)."""
     path = path_for(route, world)
     client = clients[role]
     session = client.cookies.get(settings.SESSION_COOKIE_NAME)
@@ -101,6 +110,7 @@ def request(
             body=b"" if getattr(response, "streaming", False) else response.content,
             headers=dict(response.items()),
             writes=writes,
+            inspected=inspect() if inspect is not None else None,
         )
     finally:
         transaction.savepoint_rollback(savepoint)
