@@ -57,13 +57,11 @@ def latest_week(weeks: QuerySet[Week] | None = None) -> Week | None:
 
 
 def visible_review(slot: ReviewerSlot, user) -> Review | None:
-    """The slot's review if this user may read it: submitted, or their own draft."""
-    review = getattr(slot, "review", None) if hasattr(slot, "review") else None
-    if review is None:
-        return None
-    if review.is_submitted or review.author_id == getattr(user, "pk", None):
-        return review
-    return None
+    """The slot's review if this user may read it (the rule is `can_read_review`'s)."""
+    from reviews.permissions import can_read_review
+
+    review = getattr(slot, "review", None)  # a missing reverse one-to-one reads as None
+    return review if review is not None and can_read_review(user, review) else None
 
 
 def weeks_for_archive() -> QuerySet[Week]:
