@@ -52,11 +52,17 @@ class DigestSource(models.Model):
         return self.name
 
     def clean(self) -> None:
-        from papers.sources import location_problem
+        from papers.sources import MAX_DAYS_BACK, location_problem
 
+        problems = {}
         problem = location_problem(kind=self.kind, location=self.location)
         if problem:
-            raise ValidationError({"location": problem})
+            problems["location"] = problem
+        if self.days_back is not None and self.days_back > MAX_DAYS_BACK:
+            # Each date is one download; the poll's work must stay bounded.
+            problems["days_back"] = _("At most %(days)d days.") % {"days": MAX_DAYS_BACK}
+        if problems:
+            raise ValidationError(problems)
 
 
 class Digest(models.Model):

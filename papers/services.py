@@ -702,9 +702,10 @@ def _import_from_source(
 
 
 def _poll_folder(source: DigestSource, result: PollResult) -> None:
-    folder = Path(source.location)
-    if not folder.is_dir():
-        result.errors.append(_("%(folder)s is not a folder on the server.") % {"folder": folder})
+    try:
+        folder = sources.source_folder(source.location)  # inside DIGEST_FOLDER_ROOTS only
+    except sources.FetchError as exc:
+        result.errors.append(str(exc))
         return
     limit = max_digest_bytes()
     try:
@@ -714,7 +715,7 @@ def _poll_folder(source: DigestSource, result: PollResult) -> None:
         return
     for path in paths:
         try:
-            data = sources.read_file(path, max_bytes=limit)
+            data = sources.read_file(sources.source_file(path), max_bytes=limit)
         except sources.FetchError as exc:
             result.errors.append(str(exc))
             continue
@@ -725,7 +726,7 @@ def source_urls(source: DigestSource, today: date) -> list[str]:
     """The URLs one poll tries: a plain URL, or a template for each of the last days."""
     if not sources.is_template(source.location):
         return [source.location]
-    days = max(1, source.days_back)
+    days = min(max(1, source.days_back), sources.MAX_DAYS_BACK)
     # Oldest first, so candidates' first/last seen dates follow the digests' order.
     return [
         sources.expand_template(source.location, today - timedelta(days=offset))

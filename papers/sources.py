@@ -6,21 +6,25 @@ Plain helpers with no database access: they turn a location into bytes or a clea
 
 from __future__ import annotations
 
-import http.client
+import logging
+import os
 import re
-import time
-import urllib.error
-import urllib.request
-from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from seminar import outbound
+
+logger = logging.getLogger(__name__)
 
 DIGEST_SUFFIXES = (".md", ".txt")
 USER_AGENT = "Seminar-digest-importer/1.0"
-_READ_CHUNK = 64 * 1024
+# A URL template is fetched once per date looked back: a bound on one poll's work.
+MAX_DAYS_BACK = 14
 # `{date}` (ISO, 2025-05-26) or `{date:%Y%m%d}` (any strftime format).
 _DATE_PLACEHOLDER_RE = re.compile(r"\{date(?::(?P<fmt>[^{}]*))?\}")
 
@@ -49,25 +53,96 @@ def expand_template(location: str, day: date) -> str:
 
 
 def location_problem(*, kind: str, location: str) -> str | None:
-    """Why a source's location cannot work, or None. Used by the model's `clean()`."""
+    """Why a source's location cannot work, or None. Used by the model's `clean()`.
+
+    A URL's host name is not looked up here (its answer may change by the time of the fetch,
+    which checks again); a literal address, or a name that means this machine, is judged now.
+    """
     location = location.strip()
     if not location:
         return _("Enter a location.")
     if kind == "folder":
         if not Path(location).is_absolute():
             return _("Enter an absolute folder path on the server.")
-        return None
-    parts = urlsplit(_DATE_PLACEHOLDER_RE.sub("2000-01-01", location))
-    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return folder_problem(location)
+    try:
+        parts = urlsplit(_DATE_PLACEHOLDER_RE.sub("2000-01-01", location))
+        port = parts.port
+    except ValueError:
+        return _("Enter an http:// or https:// URL.")
+    if parts.scheme not in ("http", "https") or not parts.hostname:
         return _("Enter an http:// or https:// URL.")
     if "{" in _DATE_PLACEHOLDER_RE.sub("", location) or "}" in _DATE_PLACEHOLDER_RE.sub(
         "", location
     ):
         return _("The only placeholder a URL may hold is {date} (or {date:%Y%m%d} and such).")
+    if parts.username is not None or parts.password is not None:
+        return _("A URL with a user name or password in it is not supported.")
+    host = parts.hostname.rstrip(".")
+    address = outbound.literal_address(host)
+    if address is None and (host == "localhost" or host.endswith(".localhost")):
+        address = outbound.literal_address("127.0.0.1")  # RFC 6761: always this machine
+    if address is not None and not outbound.address_allowed(
+        address, port or (443 if parts.scheme == "https" else 80)
+    ):
+        return _(
+            "The address %(host)s is not allowed: digest sources must be on public servers."
+        ) % {"host": host}
     return None
 
 
 # --- folders --------------------------------------------------------------------------------
+#
+# A folder source reads whatever *.md/*.txt lies in the folder; an organizer must not be able
+# to point it at /home or /etc. Only folders inside `DIGEST_FOLDER_ROOTS` (absolute paths the
+# operator sets; none by default, which turns folder sources off) are read, judged after
+# resolving `..` and symlinks, for the folder and again for every file in it.
+
+
+def folder_roots() -> list[Path]:
+    """The configured roots, resolved; relative entries are ignored."""
+    roots = getattr(settings, "DIGEST_FOLDER_ROOTS", ()) or ()
+    return [Path(os.path.realpath(root)) for root in roots if Path(root).is_absolute()]
+
+
+def allowed_path(path: Path | str) -> Path | None:
+    """The real path of `path` (`..` and symlinks resolved) if it lies in a root, else None."""
+    try:
+        real = Path(os.path.realpath(path))
+    except (OSError, ValueError):  # a NUL byte in the path, a symlink loop under strict mode
+        return None
+    return real if any(real.is_relative_to(root) for root in folder_roots()) else None
+
+
+def folder_problem(location: str) -> str | None:
+    roots = folder_roots()
+    if not roots:
+        return _("Folder sources are turned off on this server (no DIGEST_FOLDER_ROOTS set).")
+    if allowed_path(location) is None:
+        return _("This folder is not allowed: a folder source must lie inside %(roots)s.") % {
+            "roots": ", ".join(map(str, roots))
+        }
+    return None
+
+
+def source_folder(location: str) -> Path:
+    """The folder a source names, checked against the roots before anything else is looked
+    at (whether a path outside them exists is none of the organizers' business)."""
+    if not Path(location).is_absolute() or allowed_path(location) is None:
+        raise FetchError(_("%(folder)s: this folder is not allowed.") % {"folder": location})
+    folder = Path(location)
+    if not folder.is_dir():
+        raise FetchError(_("%(folder)s is not a folder on the server.") % {"folder": folder})
+    return folder
+
+
+def source_file(path: Path) -> Path:
+    """The real path of a file listed in a source folder, if it stays inside the roots (a
+    symlink may lead out of them)."""
+    real = allowed_path(path)
+    if real is None:
+        raise FetchError(_("%(name)s: this file is not allowed.") % {"name": path})
+    return real
 
 
 def digest_files_in(folder: Path) -> list[Path]:
@@ -105,90 +180,59 @@ def read_file(path: Path, *, max_bytes: int) -> bytes:
 
 # --- HTTP -----------------------------------------------------------------------------------
 
-
-class _HttpOnlyRedirects(urllib.request.HTTPRedirectHandler):
-    """Follow redirects to http(s) only: a digest URL must never lead to ftp:// or file://."""
-
-    def redirect_request(self, req, fp, code, msg, headers, newurl):
-        if urlsplit(newurl).scheme not in ("http", "https"):
-            raise urllib.error.HTTPError(newurl, code, f"redirect to {newurl}", headers, fp)
-        return super().redirect_request(req, fp, code, msg, headers, newurl)
-
-
-_OPENER = urllib.request.build_opener(_HttpOnlyRedirects)
+# What organizers read when a fetch fails: one fixed sentence per kind of failure. The detail
+# (which address, "Connection refused" or a timeout, the server's words) goes to the log only:
+# shown, it would tell which internal hosts and ports exist.
+_FAILURES: dict[type[outbound.OutboundError], str] = {
+    outbound.AddressNotAllowed: gettext_noop(
+        "%(url)s could not be fetched: the address is not allowed."
+    ),
+    outbound.ConnectFailed: gettext_noop("%(url)s could not be fetched: could not connect."),
+    outbound.TimedOut: gettext_noop("%(url)s could not be fetched: timed out after %(seconds)s s."),
+    outbound.TooLarge: gettext_noop(
+        "%(url)s could not be fetched: the file is larger than the limit of %(limit)s bytes."
+    ),
+    outbound.TooManyRedirects: gettext_noop("%(url)s could not be fetched: too many redirects."),
+    outbound.InvalidURL: gettext_noop("%(url)s could not be fetched: the URL is not valid."),
+    outbound.BadResponse: gettext_noop("%(url)s could not be fetched: no valid HTTP answer."),
+}
 
 
 def fetch_url(url: str, *, timeout: float, max_bytes: int) -> bytes:
     """GET `url` and return the body, within `timeout` seconds overall and `max_bytes`.
 
-    Raises `NotPublished` for 404/410 and `FetchError` for anything else that goes wrong.
+    Only public addresses are reached (see `seminar.outbound`). Raises `NotPublished` for
+    404/410 and `FetchError`, with a message fit for organizers, for anything else.
     """
-    if urlsplit(url).scheme not in ("http", "https"):
-        raise FetchError(_("%(url)s: only http:// and https:// URLs are fetched.") % {"url": url})
-    request = urllib.request.Request(
-        url,
-        headers={
-            "User-Agent": USER_AGENT,
-            "Accept": "text/markdown, text/plain;q=0.9, */*;q=0.5",
-        },
-    )
-    deadline = time.monotonic() + timeout
     try:
-        with _OPENER.open(request, timeout=timeout) as response:
-            length = response.headers.get("Content-Length", "")
-            if length.isdigit() and int(length) > max_bytes:
-                raise FetchError(_too_large(url, max_bytes))
-            return b"".join(_read_body(response, url, deadline, timeout, max_bytes))
-    except urllib.error.HTTPError as exc:
-        if exc.code in (404, 410):
-            raise NotPublished(
-                _("%(url)s: not published (HTTP %(code)s).") % {"url": url, "code": exc.code}
-            ) from exc
+        response = outbound.fetch(
+            url,
+            timeout=timeout,
+            max_bytes=max_bytes,
+            headers={
+                "User-Agent": USER_AGENT,
+                "Accept": "text/markdown, text/plain;q=0.9, */*;q=0.5",
+            },
+        )
+    except outbound.OutboundError as exc:
+        logger.warning("Digest URL %s could not be fetched: %s: %s", url, type(exc).__name__, exc)
+        message = _FAILURES.get(type(exc), _FAILURES[outbound.BadResponse])
         raise FetchError(
-            _("%(url)s: the server answered HTTP %(code)s %(reason)s.")
-            % {"url": url, "code": exc.code, "reason": exc.reason}
+            _(message) % {"url": url, "seconds": f"{timeout:g}", "limit": max_bytes}
         ) from exc
-    except urllib.error.URLError as exc:
-        if isinstance(exc.reason, TimeoutError):
-            raise FetchError(_timed_out(url, timeout)) from exc
+    if response.status in (404, 410):
+        raise NotPublished(
+            _("%(url)s: not published (HTTP %(code)s).") % {"url": url, "code": response.status}
+        )
+    if not 200 <= response.status < 300:
+        logger.warning(
+            "Digest URL %s answered HTTP %s (final URL %s)",
+            url,
+            response.status,
+            response.final_url,
+        )
         raise FetchError(
-            _("%(url)s: could not connect (%(reason)s).") % {"url": url, "reason": exc.reason}
-        ) from exc
-    except TimeoutError as exc:
-        raise FetchError(_timed_out(url, timeout)) from exc
-    except (http.client.HTTPException, OSError) as exc:
-        raise FetchError(
-            _("%(url)s: the download failed (%(reason)s).")
-            % {"url": url, "reason": exc.__class__.__name__}
-        ) from exc
-
-
-def _read_body(
-    response, url: str, deadline: float, timeout: float, max_bytes: int
-) -> Iterable[bytes]:
-    # The socket timeout bounds each read; the deadline bounds a server that drips bytes.
-    received = 0
-    while True:
-        chunk = response.read(_READ_CHUNK)
-        if not chunk:
-            return
-        received += len(chunk)
-        if received > max_bytes:
-            raise FetchError(_too_large(url, max_bytes))
-        if time.monotonic() > deadline:
-            raise FetchError(_timed_out(url, timeout))
-        yield chunk
-
-
-def _too_large(url: str, max_bytes: int) -> str:
-    return _("%(url)s: the file is larger than the limit of %(limit)s bytes.") % {
-        "url": url,
-        "limit": max_bytes,
-    }
-
-
-def _timed_out(url: str, timeout: float) -> str:
-    return _("%(url)s: no complete answer within %(seconds)s seconds.") % {
-        "url": url,
-        "seconds": f"{timeout:g}",
-    }
+            _("%(url)s could not be fetched: HTTP %(code)s.")
+            % {"url": url, "code": response.status}
+        )
+    return response.body

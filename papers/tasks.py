@@ -1,17 +1,22 @@
-"""Celery tasks for digests: thin wrappers that take ids and call one service each."""
+"""Celery tasks for digests: thin wrappers that take ids and call one service each.
+
+Services are imported inside the tasks: the services enqueue these tasks, and a worker only
+needs the task module to register them.
+"""
 
 from __future__ import annotations
 
 from celery import shared_task
 
-from papers import services
-from papers.models import Digest, DigestSource
 from seminar.queue import enqueue
 
 
 @shared_task(name="papers.import_digest")
 def import_digest(digest_id: int) -> None:
     """Import a stored digest (uploaded, or interrupted and redelivered)."""
+    from papers import services
+    from papers.models import Digest
+
     if not Digest.objects.filter(pk=digest_id).exists():
         return
     services.run_digest_import(digest_id=digest_id)
@@ -19,6 +24,11 @@ def import_digest(digest_id: int) -> None:
 
 @shared_task(name="papers.poll_digest_source")
 def poll_digest_source(source_id: int) -> None:
+    """Poll one source. Each source is its own task, so a slow or dead server holds up only
+    its own poll (and that for at most its fetch deadline per URL)."""
+    from papers import services
+    from papers.models import DigestSource
+
     source = DigestSource.objects.filter(pk=source_id).first()
     if source is None:
         return
@@ -27,7 +37,10 @@ def poll_digest_source(source_id: int) -> None:
 
 @shared_task(name="papers.poll_all_digest_sources")
 def poll_all_digest_sources() -> None:
-    """The daily schedule: one task per enabled source, so a slow one delays no other."""
+    """The daily schedule: fans out one `poll_digest_source` task per enabled source; it
+    fetches nothing itself."""
+    from papers.models import DigestSource
+
     for source_id in DigestSource.objects.filter(enabled=True).values_list("pk", flat=True):
         enqueue(poll_digest_source, source_id)
 
@@ -36,4 +49,6 @@ def poll_all_digest_sources() -> None:
 def resume_stalled_imports() -> None:
     """Beat, every 15 minutes: imports whose worker died, or that were never sent because the
     broker was down, are enqueued again (see `services.enqueue_stalled_imports`)."""
+    from papers import services
+
     services.enqueue_stalled_imports()

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from reviews.models import Review, ReviewSection
+from reviews.models import MemberUpload, Review, ReviewSection
 
 
 class ReviewSectionInline(admin.StackedInline):
@@ -16,3 +16,24 @@ class ReviewAdmin(admin.ModelAdmin):
     search_fields = ["slot__topic__title", "author__name", "author__email", "sections__body"]
     autocomplete_fields = ["author", "slot"]
     inlines = [ReviewSectionInline]
+
+
+@admin.register(MemberUpload)
+class MemberUploadAdmin(admin.ModelAdmin):
+    """Who uploaded what, to look at only: rows follow the files (`seminar.uploads`), so adding,
+    changing or deleting one by hand would only make the quota and the sweep wrong."""
+
+    list_display = ["name", "owner", "size", "created_at"]
+    list_filter = ["created_at"]
+    search_fields = ["name", "owner__name", "owner__email"]
+    readonly_fields = ["name", "owner", "size", "created_at"]
+    list_select_related = ["owner"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -77,3 +77,28 @@ class ReviewSection(models.Model):
     def save(self, *args, **kwargs):
         self.body_html = render_markdown(self.body)
         super().save(*args, **kwargs)
+
+
+class MemberUpload(models.Model):
+    """An image a member uploaded through the review editor (see `seminar.uploads`): what
+    counts against their quota, and what the orphan sweep may delete once no review uses it."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="uploads",
+        verbose_name=_("owner"),
+    )
+    # The storage name, `markdownx/<uuid hex>.<ext>`.
+    name = models.CharField(_("file"), max_length=100, unique=True)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    created_at = models.DateTimeField(_("uploaded at"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("uploaded image")
+        verbose_name_plural = _("uploaded images")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.name

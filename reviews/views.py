@@ -252,6 +252,18 @@ def review_autosave(request: HttpRequest, pk: int) -> JsonResponse:
         return JsonResponse(
             {"code": "forbidden", "error": _("You may not edit this review.")}, status=403
         )
+    # Without the version it loaded, a stale tab's save could not be told from a fresh one and
+    # would overwrite what another tab saved since. The editor always sends it ("" before the
+    # first save); a request without it was not made by the editor as it is now.
+    version = request.POST.get("version")
+    if version is None:
+        return JsonResponse(
+            {
+                "code": "version_missing",
+                "error": _("This editor is out of date. Reload the page to go on saving."),
+            },
+            status=400,
+        )
     formset = section_formset(request.POST)
     if not formset.is_valid():
         problems = [str(e) for e in formset.non_form_errors()]
@@ -267,7 +279,7 @@ def review_autosave(request: HttpRequest, pk: int) -> JsonResponse:
             slot=slot,
             sections=formset.sections(),
             actor=request.user,
-            version=request.POST.get("version"),
+            version=version,
         )
     except ValidationError as error:
         return JsonResponse(

@@ -62,6 +62,7 @@ that itself looks like a heading by this rule would read back as one.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import islice
@@ -283,6 +284,25 @@ def parse_week_page(text: str) -> WeekPage:
 
 # --- writing -------------------------------------------------------------------------
 
+# What must not reach a heading or a person line: line breaks and other control characters
+# would start a new line of the page (a forged topic or reviewer), format characters hide.
+_OFF_LINE = frozenset({"Cc", "Cf", "Zl", "Zp"})
+
+
+def _one_line(text: str) -> str:
+    """A name or title as one line: text with none of those characters is written as it is
+    (so pages read and written back stay the same); otherwise control characters and
+    separators become spaces, format characters go and whitespace runs become one space
+    (the rule names are stored under: ``seminar.models.normalize_display_name``)."""
+    if not any(unicodedata.category(char) in _OFF_LINE for char in text):
+        return text
+    kept = []
+    for char in text:
+        category = unicodedata.category(char)
+        if category != "Cf":
+            kept.append(" " if category in _OFF_LINE else char)
+    return " ".join("".join(kept).split())
+
 
 def render_review_body(sections: Sequence[ReviewSection]) -> str:
     """Write sections as ``N. heading``, a blank line, the body; numbered 1..N.
@@ -304,14 +324,15 @@ def render_review_body(sections: Sequence[ReviewSection]) -> str:
 
 def _render_slot(slot: ReviewSlotPage) -> str:
     body = slot.raw_body if slot.raw_body is not None else render_review_body(slot.sections)
-    head = f"### 리뷰 {slot.number}\n- **리뷰어**: {slot.reviewer or ''}"
+    head = f"### 리뷰 {slot.number}\n- **리뷰어**: {_one_line(slot.reviewer or '')}"
     if body.strip() in ("", EMPTY_BODY):
         return f"{head}\n{EMPTY_BODY}\n\n---"
     return f"{head}\n\n{body}\n\n---"
 
 
 def _render_topic(topic: TopicPage) -> str:
-    head = f"### 주제 {topic.number}: {topic.title}\n- **발표자**: {topic.presenter or ''}"
+    title, presenter = _one_line(topic.title), _one_line(topic.presenter or "")
+    head = f"### 주제 {topic.number}: {title}\n- **발표자**: {presenter}"
     return "\n\n".join([head, *(_render_slot(slot) for slot in topic.slots)])
 
 

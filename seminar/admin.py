@@ -1,3 +1,6 @@
+from __future__ import annotations
+
+from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils import timezone
@@ -14,10 +17,40 @@ from seminar.models import (
     User,
     Week,
 )
+from seminar.permissions import organizer_model_writes_denied
+
+
+class SuperuserWritesOnly:
+    """For models whose writes no organizer may hold (seminar/permissions.py): only superusers
+    add, change or delete, whatever permissions anyone was given, and only they run the list
+    actions (celery-beat's "run tasks", allauth's "mark verified" need no permission of their
+    own). Everyone else sees at most what their view permission shows."""
+
+    def has_add_permission(self, request, *args) -> bool:
+        return request.user.is_superuser and super().has_add_permission(request, *args)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return request.user.is_superuser and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return request.user.is_superuser and super().has_delete_permission(request, obj)
+
+    def get_actions(self, request):
+        return super().get_actions(request) if request.user.is_superuser else {}
+
+
+# Fields that grant power or open a way into the account: only superusers see them.
+PRIVILEGE_FIELDS = {"password", "is_staff", "is_superuser", "groups", "user_permissions"}
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(SuperuserWritesOnly, DjangoUserAdmin):
+    """Members are managed by superusers. Organizers (staff with view permission) look members
+    up, for the admin's pickers and to answer questions; invitations, assignments and a
+    member's own profile go through the app. Changing anything here is refused to them: a
+    changed address or password, a group or a flag is the whole account or the whole site. The
+    set-password view checks `has_change_permission`, so it answers 403 to them as well."""
+
     ordering = ["name", "email"]
     list_display = ["email", "name", "language", "is_active", "is_staff", "last_login"]
     list_filter = ["is_active", "is_staff", "is_superuser", "groups", "language"]
@@ -32,6 +65,22 @@ class UserAdmin(DjangoUserAdmin):
     add_fieldsets = (
         (None, {"classes": ("wide",), "fields": ("email", "name", "password1", "password2")}),
     )
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if request.user.is_superuser:
+            return fieldsets
+        trimmed = []
+        for name, options in fieldsets:
+            fields = tuple(f for f in options["fields"] if f not in PRIVILEGE_FIELDS)
+            if fields:
+                trimmed.append((name, {**options, "fields": fields}))
+        return trimmed
+
+    def get_list_filter(self, request):
+        if request.user.is_superuser:
+            return self.list_filter
+        return [f for f in self.list_filter if f not in PRIVILEGE_FIELDS]
 
 
 @admin.register(Invitation)
@@ -164,3 +213,25 @@ class UnavailabilityAdmin(admin.ModelAdmin):
     date_hierarchy = "date"
     autocomplete_fields = ["member"]
     list_select_related = ["member"]
+
+
+# --- other apps' admins of models no organizer may write (accounts, permissions, tasks) -------
+
+
+def _superuser_writes_only(model) -> None:
+    """Register the model's admin again with `SuperuserWritesOnly` in front of it."""
+    current = type(admin.site.get_model_admin(model))
+    if issubclass(current, SuperuserWritesOnly):
+        return
+    admin.site.unregister(model)
+    admin.site.register(model, type(current.__name__, (SuperuserWritesOnly, current), {}))
+
+
+# The apps before this one in INSTALLED_APPS (auth, sites, allauth, django-celery-beat) have
+# registered their admins by now.
+for _model in apps.get_models():
+    _meta = _model._meta
+    if admin.site.is_registered(_model) and organizer_model_writes_denied(
+        _meta.app_label, _meta.model_name
+    ):
+        _superuser_writes_only(_model)

@@ -1,6 +1,31 @@
-from django.apps import AppConfig
+from __future__ import annotations
+
+from django.apps import AppConfig, apps
+from django.db import DEFAULT_DB_ALIAS
+from django.db.models.signals import post_migrate
+
+
+def secure_organizers_group(sender: AppConfig, using: str = DEFAULT_DB_ALIAS, **kwargs) -> None:
+    """After every `migrate`, bring the organizers group back to its allow-list and strip the
+    denied permissions (seminar/permissions.py), so existing deployments are fixed without a
+    data migration and a grant made by hand in the admin does not last.
+
+    `post_migrate` is sent once per app, and each app's permissions are created by its own
+    signal; acting on the last app's signal sees every permission (papers and reviews come
+    after seminar).
+    """
+    with_models = [c for c in apps.get_app_configs() if c.models_module is not None]
+    if using != DEFAULT_DB_ALIAS or not with_models or sender is not with_models[-1]:
+        return
+    from seminar.services import ensure_organizers_group
+
+    ensure_organizers_group()
 
 
 class SeminarConfig(AppConfig):
     name = "seminar"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        post_migrate.connect(secure_organizers_group, dispatch_uid="seminar.secure_organizers")
+        from seminar import checks  # noqa: F401  (registers the deployment checks)

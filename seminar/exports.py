@@ -10,6 +10,7 @@ import csv
 import io
 import json
 import re
+import unicodedata
 import zipfile
 from collections.abc import Iterator
 from datetime import datetime
@@ -39,9 +40,11 @@ CSV_COLUMNS = [
     "late",
     "review",
 ]
-# A spreadsheet runs a cell that starts with one of these as a formula. A leading "-" is
-# only neutralized when a markdown list item ("- point") is not what it is.
-_FORMULA_START = re.compile(r"^(?:[=+@\t\r]|-(?![ \t]))")
+# A spreadsheet runs a cell as a formula when its first character is one of these, and
+# Excel, LibreOffice and Sheets skip leading spaces, tabs and line breaks before looking
+# (OWASP "CSV Injection", ASVS 1.2.10). The full-width forms are what a Korean or Japanese
+# input method types, and some spreadsheets read them as the ASCII ones.
+_FORMULA_TRIGGERS = frozenset("=+-@＝＋－＠")
 
 
 def term_reviews(term: Term) -> QuerySet[Review]:
@@ -93,9 +96,27 @@ def reviews_json(term: Term) -> str:
     return json.dumps({"term": term.name, "reviews": records}, ensure_ascii=False, indent=2)
 
 
-def _cell(value: Any) -> Any:
-    if isinstance(value, str) and _FORMULA_START.match(value):
+def _is_skipped_before_a_formula(char: str) -> bool:
+    # Whitespace (spaces, tabs, CR, LF, U+3000…), control and invisible format characters
+    # (NUL, zero-width space, BOM): none of them is shown, so none of them may hide a formula.
+    return char.isspace() or unicodedata.category(char) in ("Cc", "Cf")
+
+
+def spreadsheet_cell(value: Any) -> Any:
+    """`value` as a cell a spreadsheet shows as text: a string whose first visible character
+    starts a formula, or that starts with a tab, CR or another control character, gets a
+    leading single quote. Everything else is left exactly as it is.
+
+    The quote is visible in a plain-text reader; that is the accepted price (OWASP), and a
+    markdown list item ("- point") in a review is quoted like any other "-".
+    """
+    if not isinstance(value, str) or not value:
+        return value
+    if unicodedata.category(value[0]) == "Cc":
         return "'" + value
+    for char in value:
+        if not _is_skipped_before_a_formula(char):
+            return "'" + value if char in _FORMULA_TRIGGERS else value
     return value
 
 
@@ -111,7 +132,7 @@ def reviews_csv(term: Term) -> str:
         sections = [weekpage.ReviewSection(s["heading"], s["body"]) for s in record["sections"]]
         record["review"] = weekpage.render_review_body(sections)
         record["late"] = "yes" if record["late"] else "no"
-        writer.writerow([_cell(record[column]) for column in CSV_COLUMNS])
+        writer.writerow([spreadsheet_cell(record[column]) for column in CSV_COLUMNS])
     return out.getvalue()
 
 

@@ -285,6 +285,10 @@ def _session_days(plan: Plan) -> tuple[list[date], list[date]]:
         day -= timedelta(days=7)
     upcoming: list[date] = []
     day = last + timedelta(days=7)
+    if day <= today:
+        # Today is a session day: its review deadline (the day before) has passed, so it is
+        # neither a past week with every review in nor a coming week that takes drafts.
+        day += timedelta(days=7)
     while len(upcoming) < plan.upcoming:
         if not _is_break(day):
             upcoming.append(day)

@@ -1,11 +1,38 @@
 from __future__ import annotations
 
+import uuid
+
 from allauth.account.forms import SignupForm as AllauthSignupForm
+from allauth.core import context
 from django import forms
+from django.contrib import messages
+from django.db import transaction
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
-from seminar.models import User
-from seminar.services import mark_invitation_accepted, signup_allowed_for
+from seminar import services
+from seminar.adapters import forget_invitation, invitation_in_session
+from seminar.models import User, normalize_display_name
+
+
+class OneTimeTokenMixin(forms.Form):
+    """A hidden one-time token: the form's identity, so the service can tell the same form
+    sent twice (a double click, two requests in flight) from a new one. A fresh token is
+    drawn every time the form is drawn; a re-drawn bound form keeps the one it was sent
+    with. Optional: a request without it is served, just not deduplicated."""
+
+    form_token = forms.UUIDField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["form_token"].initial = uuid.uuid4()
+
+
+def _clean_name(value: str, *, required: bool) -> str:
+    name = normalize_display_name(value or "")
+    if required and not name:
+        raise forms.ValidationError(_("Give the name the group knows you by."), code="required")
+    return name
 
 
 class SignupForm(AllauthSignupForm):
@@ -16,20 +43,68 @@ class SignupForm(AllauthSignupForm):
         label=_("Language"), choices=User.Language.choices, initial=User.Language.KOREAN
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = context.request
+        self.invitation = invitation_in_session(request) if request is not None else None
+        if self.invitation is not None:
+            # The invitation is for one address: the field shows it, and a disabled field
+            # takes its value from here whatever a request sends.
+            email = self.fields["email"]
+            email.disabled = True
+            email.help_text = _("The address your invitation was sent to.")
+            self.initial["email"] = self.invitation.email
+
     def clean_email(self) -> str:
         email = super().clean_email()
-        if not signup_allowed_for(email):
+        if self.invitation is not None:
+            if email != self.invitation.email:
+                raise forms.ValidationError(
+                    _("This invitation is for %(email)s; sign up with that address.")
+                    % {"email": self.invitation.email}
+                )
+            return email
+        if services.has_pending_invitation(email):
+            raise forms.ValidationError(
+                _("This address was invited: sign up through the link in the invitation email.")
+            )
+        if not services.signup_allowed_for(email):
             raise forms.ValidationError(
                 _("Sign-up needs an invitation for this address; ask an organizer to invite you.")
             )
         return email
+
+    def clean_name(self) -> str:
+        return _clean_name(self.cleaned_data.get("name", ""), required=True)
+
+    def try_save(self, request):
+        """Through an invitation, the account is made only together with using the
+        invitation (checked again here, under a row lock: used meanwhile or expired means
+        no account); the session forgets the invitation either way."""
+        if self.invitation is None:
+            return super().try_save(request)
+        if self.account_already_exists:
+            forget_invitation(request)
+            return super().try_save(request)
+        with transaction.atomic():
+            used = services.use_invitation(
+                token=self.invitation.token, email=self.cleaned_data["email"]
+            )
+            if used is None:
+                user, response = None, None
+            else:
+                user, response = super().try_save(request)
+        forget_invitation(request)
+        if used is None:
+            messages.error(request, _("This invitation was already used or has expired."))
+            return None, redirect("account_login")
+        return user, response
 
     def save(self, request):
         user = super().save(request)
         user.name = self.cleaned_data["name"]
         user.language = self.cleaned_data["language"]
         user.save(update_fields=["name", "language"])
-        mark_invitation_accepted(email=user.email)
         return user
 
 
@@ -45,8 +120,11 @@ class ProfileForm(forms.ModelForm):
             "email_assignments",
         ]
 
+    def clean_name(self) -> str:
+        return _clean_name(self.cleaned_data.get("name", ""), required=False)
 
-class InvitationForm(forms.Form):
+
+class InvitationForm(OneTimeTokenMixin, forms.Form):
     emails = forms.CharField(
         label=_("Email addresses"),
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -117,7 +195,7 @@ class WeekBulkForm(forms.Form):
             ) from error
 
 
-class AddTopicForm(forms.Form):
+class AddTopicForm(OneTimeTokenMixin, forms.Form):
     """A topic from the candidate pool (its arXiv id, which the search fills in) or a free
     title."""
 

@@ -27,7 +27,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
-from seminar.models import ReviewerSlot, Topic, User, Week
+from seminar.models import ReviewerSlot, Topic, User, Week, normalize_display_name
 
 # How long a week's event lasts on the calendar.
 WEEK_LENGTH = timedelta(hours=2)
@@ -102,15 +102,27 @@ def _local(moment: datetime) -> datetime:
     return timezone.localtime(moment, timezone.get_default_timezone())
 
 
+def _one_line(text: str) -> str:
+    """Text from the database as one line without control characters. Names are stored that
+    way now, but rows saved before, titles and places edited in the admin may carry CR, NUL
+    and the like: icalendar refuses a bare CR (the feed answered 500) and RFC 5545 allows no
+    control characters in text."""
+    return normalize_display_name(text)
+
+
+def _name(member: User) -> str:
+    return _one_line(member.display_name)
+
+
 def _week_event(week: Week, *, stamp: datetime, member: User | None) -> Event:
     topics = list(week.topics.all())
     lines = []
     roles = []
     for topic in topics:
-        presenter = topic.presenter.display_name if topic.presenter else _("to be decided")
-        reviewers = [s.reviewer.display_name for s in topic.slots.all() if s.reviewer]
+        presenter = _name(topic.presenter) if topic.presenter else _("to be decided")
+        reviewers = [_name(s.reviewer) for s in topic.slots.all() if s.reviewer]
         presenter_label = _("presenter")
-        line = f"{topic.order}. {topic.title} — {presenter_label}: {presenter}"
+        line = f"{topic.order}. {_one_line(topic.title)} — {presenter_label}: {presenter}"
         if reviewers:
             reviewers_label = _("reviewers")
             line += f"; {reviewers_label}: {', '.join(reviewers)}"
@@ -121,9 +133,9 @@ def _week_event(week: Week, *, stamp: datetime, member: User | None) -> Event:
             roles.append(_("you review"))
     summary = _("Seminar week %(number)d") % {"number": week.number}
     if len(topics) == 1:
-        summary += f": {topics[0].title}"
+        summary += f": {_one_line(topics[0].title)}"
     elif topics:
-        summary += ": " + " / ".join(t.title for t in topics)
+        summary += ": " + " / ".join(_one_line(t.title) for t in topics)
     if roles:
         summary = f"★ {summary} ({', '.join(dict.fromkeys(roles))})"
     event = Event()
@@ -136,7 +148,7 @@ def _week_event(week: Week, *, stamp: datetime, member: User | None) -> Event:
     event.add("description", f"{description}\n\n{_url(week.get_absolute_url())}")
     event.add("url", _url(week.get_absolute_url()))
     if week.place:
-        event.add("location", week.place)
+        event.add("location", _one_line(week.place))
     elif week.online_url:
         event.add("location", week.online_url)
     event.add("categories", ["Seminar"])
@@ -155,7 +167,7 @@ def _deadline_event(slot: ReviewerSlot, week: Week, *, stamp: datetime, member: 
     event.add(
         "summary",
         _("Review due: %(title)s (week %(number)d)")
-        % {"title": topic.title, "number": week.number},
+        % {"title": _one_line(topic.title), "number": week.number},
     )
     event.add("description", _url(reverse("review_edit", args=[slot.pk])))
     event.add("url", _url(reverse("review_edit", args=[slot.pk])))
@@ -191,7 +203,7 @@ def member_feed(*, weeks: Iterable[Week], member: User, now: datetime | None = N
     stamp = _utc(now or timezone.now())
     weeks = list(weeks)
     with translation.override(member.language or settings.LANGUAGE_CODE):
-        calendar = _calendar(f"Seminar · {member.display_name}")
+        calendar = _calendar(f"Seminar · {_name(member)}")
         for week in weeks:
             calendar.add_component(_week_event(week, stamp=stamp, member=member))
             for topic in week.topics.all():

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import JsonResponse
-from markdownx.views import ImageUploadView, MarkdownifyView
+from django.http import HttpRequest, JsonResponse
+from django.views import View
+from markdownx.views import MarkdownifyView
+
+from seminar import uploads
 
 
 class MemberMarkdownifyView(LoginRequiredMixin, MarkdownifyView):
@@ -13,14 +16,21 @@ class MemberMarkdownifyView(LoginRequiredMixin, MarkdownifyView):
     http_method_names = ["post"]
 
 
-class MemberImageUploadView(LoginRequiredMixin, ImageUploadView):
-    """Image uploads. markdownx answers a non-AJAX request by rendering a template it does not
-    ship (a 500); this answers JSON whatever the request looks like."""
+class MemberImageUploadView(LoginRequiredMixin, View):
+    """Image uploads from the editor, answered the way markdownx's script expects
+    (`image_code` to insert, or form-style errors with 400).
+
+    markdownx's own form keeps the client's file extension and stores GIFs byte for byte; this
+    goes through `seminar.uploads` instead, which re-encodes every image and names it itself.
+    """
 
     http_method_names = ["post"]
 
-    def form_invalid(self, form):
-        return JsonResponse(form.errors, status=400)
-
-    def form_valid(self, form):
-        return JsonResponse({"image_code": f"![]({form.save(commit=True)})"})
+    def post(self, request: HttpRequest) -> JsonResponse:
+        try:
+            stored = uploads.store_member_image(
+                owner=request.user, upload=request.FILES.get("image")
+            )
+        except uploads.UploadRefused as refused:
+            return JsonResponse({"__all__": [refused.message]}, status=400)
+        return JsonResponse({"image_code": f"![]({stored.url})"})

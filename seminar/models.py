@@ -7,12 +7,15 @@ constraints, so no code path, admin edit or race can get around them.
 from __future__ import annotations
 
 import secrets
+import unicodedata
 from datetime import time, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -43,6 +46,37 @@ class MemberManager(UserManager):
         return self._create_user(email, password, **extra_fields)
 
 
+# Characters a name must not carry: control characters (CR, LF, NUL, ESC…: they break calendar
+# lines and inject lines into exported pages), invisible format characters (zero-width spaces,
+# bidi overrides that reorder what is shown) and the Unicode line and paragraph separators.
+_NOT_IN_NAMES = frozenset({"Cc", "Cf", "Zl", "Zp"})
+
+
+def normalize_display_name(value: str) -> str:
+    """A name as shown to the group: on one line, without control or invisible characters.
+
+    Control characters and separators become spaces, format characters (Cf) are dropped, and
+    runs of whitespace become one space. Every path that sets a name goes through this: the
+    sign-up and settings forms, and `User.save()` (the admin, commands, anything else).
+    """
+    kept = []
+    for char in value:
+        category = unicodedata.category(char)
+        if category == "Cf":
+            continue
+        kept.append(" " if category in _NOT_IN_NAMES else char)
+    return " ".join("".join(kept).split())
+
+
+def validate_display_name(value: str) -> None:
+    """Refuse what `normalize_display_name` would have to remove (the admin's form shows it)."""
+    if any(unicodedata.category(char) in _NOT_IN_NAMES for char in value):
+        raise ValidationError(
+            _("A name cannot contain line breaks, tabs, or invisible or control characters."),
+            code="control_characters",
+        )
+
+
 class User(AbstractUser):
     """A member of the reading group."""
 
@@ -59,6 +93,7 @@ class User(AbstractUser):
         max_length=100,
         blank=True,
         help_text=_("As shown to the group, e.g. 박민경."),
+        validators=[validate_display_name],
     )
     language = models.CharField(
         _("language"), max_length=5, choices=Language.choices, default=Language.KOREAN
@@ -82,6 +117,11 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.name or self.email
 
+    def save(self, *args, **kwargs):
+        # Whatever path set the name (admin, command, shell), it is stored on one line.
+        self.name = normalize_display_name(self.name or "")
+        super().save(*args, **kwargs)
+
     @property
     def display_name(self) -> str:
         return self.name or self.email.split("@")[0]
@@ -99,8 +139,17 @@ class User(AbstractUser):
         return is_organizer(self)
 
 
+# How long an invitation link can be used.
+INVITATION_LIFETIME = timedelta(days=30)
+
+
 class Invitation(models.Model):
-    """An organizer's invitation to sign up with a given email address."""
+    """An organizer's invitation to sign up with a given email address.
+
+    An address has at most one invitation that was not accepted (a constraint, so two
+    organizers or a double-clicked form cannot mail it twice); an expired one is renewed in
+    place with a new link.
+    """
 
     email = models.EmailField(_("email address"))
     token = models.CharField(max_length=64, unique=True, editable=False)
@@ -114,6 +163,14 @@ class Invitation(models.Model):
         verbose_name = _("invitation")
         verbose_name_plural = _("invitations")
         ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                condition=Q(accepted_at__isnull=True),
+                name="one_open_invitation_per_email",
+                violation_error_message=_("This address already has an invitation."),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.email
@@ -129,7 +186,7 @@ class Invitation(models.Model):
 
     @property
     def is_pending(self) -> bool:
-        return self.accepted_at is None and self.created_at > timezone.now() - timedelta(days=30)
+        return self.accepted_at is None and self.created_at > timezone.now() - INVITATION_LIFETIME
 
 
 class Term(models.Model):
@@ -468,3 +525,38 @@ class Unavailability(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member} · {self.date.isoformat()}"
+
+
+class FormSubmission(models.Model):
+    """A one-time form token that was used: the form's identity, so sending the same form
+    again (a double click, a resent request, two at once) does nothing a second time.
+
+    Each form page renders a fresh token; the write claims it in the same transaction, and
+    the unique token lets exactly one claim through.
+    """
+
+    class Kind(models.TextChoices):
+        ADD_TOPIC = "add_topic", _("Add a topic")
+        INVITATIONS = "invitations", _("Invitations")
+
+    token = models.UUIDField(_("token"), unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("sent by"),
+    )
+    # What the first submission made, when it made one thing (the topic's id).
+    object_id = models.PositiveBigIntegerField(_("result"), null=True, blank=True)
+    created_at = models.DateTimeField(_("sent"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("form submission")
+        verbose_name_plural = _("form submissions")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.token}"

@@ -21,3 +21,87 @@ def is_organizer(user: Any) -> bool:
         cached = user.groups.filter(name=ORGANIZERS_GROUP).exists()
         user._is_organizer = cached
     return cached
+
+
+# --- the organizers group's permissions in the admin ----------------------------------------
+# Organizers run the seminar: its terms, weeks, topics, slots, papers, digests and reminders.
+# They never manage accounts, permissions or the task scheduler: each of those is a way to
+# become superuser, to take over an account or to run code on the server (issue 10, finding 2).
+
+VIEW = ("view",)
+ALL_ACTIONS = ("view", "add", "change", "delete")
+
+# What the group is given, per model label (lower case): an allow-list, so a new model gives
+# organizers nothing in the admin until it is added here.
+ORGANIZER_PERMISSIONS: dict[str, tuple[str, ...]] = {
+    "seminar.term": ALL_ACTIONS,
+    "seminar.week": ALL_ACTIONS,
+    "seminar.topic": ALL_ACTIONS,
+    "seminar.reviewerslot": ALL_ACTIONS,
+    "seminar.unavailability": ALL_ACTIONS,
+    # A typo in an address is fixed by deleting the invitation and inviting again.
+    "seminar.invitation": ("view", "add", "delete"),
+    "seminar.assignmentchange": VIEW,  # a log written by the scheduling services
+    "seminar.reminderpolicy": ("view", "change"),  # one row, made by a migration
+    "seminar.sentreminder": VIEW,  # the reminder log (its "try again" action needs no more)
+    # Members are looked up (the admin's presenter and reviewer pickers need it), never changed:
+    # a changed address is a password reset away from owning the account.
+    "seminar.user": VIEW,
+    "papers.digestsource": ALL_ACTIONS,
+    "papers.digest": ("view", "change", "delete"),  # imports are uploaded in the app
+    "papers.candidatepaper": ALL_ACTIONS,
+    "papers.papersummary": ALL_ACTIONS,
+    "papers.paperinterest": ("view", "delete"),  # members' own marks
+    "reviews.review": ("view", "change"),  # organizers edit reviews in the app too
+    "reviews.reviewsection": ALL_ACTIONS,
+    "reviews.memberupload": VIEW,  # who uploaded which image (its admin is read-only)
+    # When the reminders go out, read-only: a periodic task names any task with any arguments.
+    "django_celery_beat.periodictask": VIEW,
+    "django_celery_beat.crontabschedule": VIEW,
+    "django_celery_beat.intervalschedule": VIEW,
+    "django_celery_beat.solarschedule": VIEW,
+    "django_celery_beat.clockedschedule": VIEW,
+}
+
+ANY = None  # every permission of the model, custom ones included
+
+
+def _user_model_label() -> str:
+    from django.conf import settings
+
+    return settings.AUTH_USER_MODEL.lower()
+
+
+def organizer_denied_rules() -> list[tuple[str, str, tuple[str, ...] | None]]:
+    """(app label, model or "*", actions or ANY) the group must never hold, whatever the
+    allow-list says or anyone grants by hand; `ensure_organizers_group` strips them."""
+    user_app, user_model = _user_model_label().split(".")
+    return [
+        # Accounts: add one, change privileges or the address, set the password, delete.
+        (user_app, user_model, ("add", "change", "delete")),
+        ("auth", "*", ANY),  # groups and permissions: granting oneself anything
+        ("account", "*", ANY),  # allauth's addresses: a verified address on another's account
+        ("sessions", "*", ANY),  # a session row is a signed-in browser
+        ("sites", "*", ANY),  # the domain in password-reset and invitation links
+        ("admin", "*", ANY),  # the admin's own log, the audit trail
+        ("contenttypes", "*", ANY),
+        ("django_celery_beat", "*", ("add", "change", "delete")),  # arbitrary tasks and args
+    ]
+
+
+def organizer_permission_denied(app_label: str, model: str, codename: str) -> bool:
+    for rule_app, rule_model, actions in organizer_denied_rules():
+        if rule_app != app_label or rule_model not in ("*", model):
+            continue
+        if actions is ANY or codename.split("_", 1)[0] in actions:
+            return True
+    return False
+
+
+def organizer_model_writes_denied(app_label: str, model: str) -> bool:
+    """Whether adding, changing or deleting rows of this model is denied to organizers: the
+    admin then lets only superusers write it, whatever permissions someone holds."""
+    return any(
+        organizer_permission_denied(app_label, model, f"{action}_{model}")
+        for action in ("add", "change", "delete")
+    )

@@ -144,6 +144,7 @@ def add_topic(request: HttpRequest, pk: int) -> HttpResponse:
                 paper=form.cleaned_data["paper"],
                 slot_count=form.cleaned_data["slot_count"],
                 actor=request.user,
+                form_token=form.cleaned_data["form_token"],
             )
         except ValidationError as error:
             form.add_error(None, error)

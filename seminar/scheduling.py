@@ -30,6 +30,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -42,6 +43,7 @@ from papers.models import CandidatePaper
 from reviews.models import Review
 from seminar.models import (
     AssignmentChange,
+    FormSubmission,
     ReviewerSlot,
     Term,
     Topic,
@@ -49,7 +51,7 @@ from seminar.models import (
     User,
     Week,
 )
-from seminar.services import record_assignment_change
+from seminar.services import claim_form_token, record_assignment_change
 
 PRESENTER = AssignmentChange.Role.PRESENTER.value
 REVIEWER = AssignmentChange.Role.REVIEWER.value
@@ -259,10 +261,20 @@ def add_topic(
     slot_count: int = DEFAULT_SLOT_COUNT,
     presenter: User | None = None,
     actor: User | None,
+    form_token: UUID | None = None,
 ) -> Topic:
     """A topic at the end of the week, with `slot_count` open reviewer slots. A linked
-    paper gives the title when none is typed, and is marked scheduled."""
+    paper gives the title when none is typed, and is marked scheduled.
+
+    With the form's one-time token, sending the same form again (a double click, parallel
+    requests) adds nothing and returns the topic the first sending added.
+    """
     week = Week.objects.select_for_update().get(pk=week.pk)
+    claim = None
+    if form_token is not None:
+        claim = claim_form_token(token=form_token, kind=FormSubmission.Kind.ADD_TOPIC, user=actor)
+        if not claim.first:
+            return _topic_added_by(claim.submission, actor=actor)
     title = " ".join(title.split())
     if not title and paper is not None:
         title = paper.title or paper.arxiv_id
@@ -280,6 +292,23 @@ def add_topic(
         _mark_scheduled(paper.pk)
     if presenter is not None:
         topic = assign_presenter(topic=topic, member=presenter, actor=actor)
+    if claim is not None:
+        claim.submission.object_id = topic.pk
+        claim.submission.save(update_fields=["object_id"])
+    return topic
+
+
+def _topic_added_by(submission: FormSubmission, *, actor: User | None) -> Topic:
+    """The topic an earlier sending of the same add-topic form added."""
+    same_form = submission.kind == FormSubmission.Kind.ADD_TOPIC and submission.user_id == (
+        actor.pk if actor else None
+    )
+    topic = Topic.objects.filter(pk=submission.object_id).first() if same_form else None
+    if topic is None:  # another form's token, or the topic was removed since
+        raise ValidationError(
+            _("This form was already sent; reload the page to add another topic."),
+            code="repeated",
+        )
     return topic
 
 

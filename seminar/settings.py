@@ -96,6 +96,19 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded database serves several threads at once. SQLite's default (deferred)
+    # transactions begin as readers and deadlock when two of them upgrade to writers: one is
+    # answered at once with "database is locked", whatever the timeout. BEGIN IMMEDIATE takes
+    # the write lock up front, so concurrent writers queue for up to `timeout` seconds instead;
+    # WAL lets readers go on while one writes, and synchronous=NORMAL is safe under WAL.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": env.int("SQLITE_BUSY_TIMEOUT", default=20),
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "seminar.User"
@@ -121,14 +134,27 @@ ACCOUNT_EMAIL_VERIFICATION = env.str("ACCOUNT_EMAIL_VERIFICATION", default="mand
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
-ACCOUNT_ADAPTER = "seminar.adapters.AccountAdapter"
+ACCOUNT_ADAPTER = "seminar.login_limits.AccountAdapter"
 ACCOUNT_FORMS = {"signup": "seminar.forms.SignupForm"}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Seminar] "
+# Failed sign-ins: ten a minute per address, and five in five minutes per (address, account):
+# `seminar.login_limits.AccountAdapter` puts the address into allauth's per-account key, so
+# failures from elsewhere never lock a member (the organizer) out of their own account. There
+# is deliberately no limit per account alone: anyone could trip it for a chosen account, and
+# passwords are checked against the common-password list, so guessing from many addresses at
+# five tries per five minutes each gains little.
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",
 }
+# Behind a TLS proxy every request comes from the proxy's address, and the limits above would
+# then count everyone together. Set TRUSTED_PROXY_COUNT to the number of proxies you run (each
+# appends to X-Forwarded-For; only that many entries from the right are believed), or
+# TRUSTED_CLIENT_IP_HEADER to a header your proxy sets and clients cannot (e.g. X-Real-IP).
+# With neither, X-Forwarded-For is ignored, as it can be forged.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env.str("TRUSTED_CLIENT_IP_HEADER", default="") or None
 # Comma-separated email domains whose owners may sign up without an invitation.
 SEMINAR_SIGNUP_DOMAINS = [d.lower() for d in env.list("SIGNUP_DOMAINS", default=[])]
 
@@ -161,6 +187,13 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DIGEST_MAX_BYTES = env.int("DIGEST_MAX_BYTES", default=5 * 1024 * 1024)
 DIGEST_HTTP_TIMEOUT = env.float("DIGEST_HTTP_TIMEOUT", default=20.0)
+# Outbound fetches of organizer-typed URLs (digest sources) refuse loopback, link-local,
+# private and reserved addresses. List networks here (CIDR, comma-separated) only to allow an
+# internal digest server on purpose.
+OUTBOUND_ALLOWED_NETWORKS = env.list("OUTBOUND_ALLOWED_NETWORKS", default=[])
+# Folder digest sources may only read under these absolute directories (none by default, so
+# folder sources are off until the operator names where digests live).
+DIGEST_FOLDER_ROOTS = env.list("DIGEST_FOLDER_ROOTS", default=[])
 
 # Email: the console by default, `smtp+tls://user:pass@host:587` in production.
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
@@ -207,11 +240,16 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
 # Markdown: one render-then-sanitize function for pages and the editor preview.
 MARKDOWNX_MARKDOWNIFY_FUNCTION = "seminar.markdown.render_markdown"
+# Longest text rendered as markdown at once: the renderer is superlinear on some inputs, and a
+# cap keeps one request from tying up a worker.
+MARKDOWN_MAX_CHARS = env.int("MARKDOWN_MAX_CHARS", default=100_000)
 MARKDOWNX_MEDIA_PATH = "markdownx/"
 MARKDOWNX_UPLOAD_MAX_SIZE = 2 * 1024 * 1024
 MARKDOWNX_UPLOAD_CONTENT_TYPES = ["image/jpeg", "image/png", "image/gif", "image/webp"]
 MARKDOWNX_IMAGE_MAX_SIZE = {"size": (1600, 1600), "quality": 85}
 MARKDOWNX_SERVER_CALL_LATENCY = 500
+# Total bytes of images one member may upload (editor uploads), so the disk cannot be filled.
+SEMINAR_UPLOAD_QUOTA_BYTES = env.int("UPLOAD_QUOTA_BYTES", default=50 * 1024 * 1024)
 
 # The group's review form: new reviews start with these section headings.
 SEMINAR_DEFAULT_REVIEW_HEADINGS = env.list(
@@ -221,6 +259,14 @@ SEMINAR_DEFAULT_REVIEW_HEADINGS = env.list(
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if env.str("CACHE_URL", default=""):
     CACHES["default"] = env.cache("CACHE_URL")
+    if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+        # Sign-in limits and rendered markdown live in the cache; a Redis that is down or hung
+        # must not take the sign-in and the paper pages with it. The fail-open backend logs
+        # and answers as an empty cache, and the timeouts bound what a hung server costs.
+        CACHES["default"]["BACKEND"] = "seminar.cache.FailOpenRedisCache"
+        CACHES["default"].setdefault("OPTIONS", {})
+        CACHES["default"]["OPTIONS"].setdefault("socket_connect_timeout", 1)
+        CACHES["default"]["OPTIONS"].setdefault("socket_timeout", 1)
 
 # Production hardening. Each can be relaxed from the environment (e.g. behind a TLS proxy).
 SECURE_PROXY_SSL_HEADER = (
@@ -240,13 +286,15 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
 # No inline script anywhere: every script is a file under static/. Inline styles stay allowed
-# because KaTeX positions formulas with style attributes.
+# because KaTeX positions formulas with style attributes. Images come from the site only (its
+# static files and members' uploads): a remote image in a review or digest would tell its
+# server the address and reading time of everyone who opens the page.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'", "'unsafe-inline'"],
-        "img-src": ["'self'", "data:", "https:"],
+        "img-src": ["'self'", "data:"],
         "font-src": ["'self'", "data:"],
         "connect-src": ["'self'"],
         "object-src": ["'none'"],

@@ -1,15 +1,20 @@
 import re
 
+from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
 
-from seminar import reminder_views, schedule_views, views
+from seminar import media, reminder_views, schedule_views, views
 from seminar.health import healthz
 from seminar.markdownx_views import MemberImageUploadView, MemberMarkdownifyView
 
 admin.site.site_header = "Seminar"
 admin.site.site_title = "Seminar"
+# The admin signs in through allauth's page, which has the rate limits (ACCOUNT_RATE_LIMITS)
+# and the email verification the admin's own form lacks: its login URL sends visitors there
+# and back, and answers 403 to signed-in members who are not staff.
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -83,7 +88,7 @@ urlpatterns = [
 urlpatterns += [
     re_path(
         r"^{}(?P<path>markdownx/.+)$".format(re.escape(settings.MEDIA_URL.lstrip("/"))),
-        views.member_media,
+        media.member_media,
         name="member_media",
     ),
 ]

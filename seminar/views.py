@@ -1,13 +1,11 @@
 from __future__ import annotations
 
-from allauth.account.adapter import get_adapter
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -15,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from reviews.selectors import dashboard_for
 from seminar import selectors, services
-from seminar.adapters import INVITATION_SESSION_KEY
+from seminar.adapters import forget_invitation, remember_invitation
 from seminar.forms import InvitationForm, ProfileForm
 from seminar.models import Invitation, User
 from seminar.permissions import is_organizer
@@ -100,14 +98,28 @@ def profile(request: HttpRequest) -> HttpResponse:
 def invitations(request: HttpRequest) -> HttpResponse:
     form = InvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        created = services.invite_members(
-            emails=form.cleaned_data["emails"], invited_by=request.user
+        batch = services.invite_members(
+            emails=form.cleaned_data["emails"],
+            invited_by=request.user,
+            form_token=form.cleaned_data["form_token"],
         )
-        for invitation in created:
+        # After the commit (invite_members is atomic): a repeated form mails nothing.
+        for invitation in batch.created:
             services.send_invitation(
                 invitation=invitation, base_url=request.build_absolute_uri("/")
             )
-        messages.success(request, _("%(count)d invitation(s) sent.") % {"count": len(created)})
+        if batch.repeated:
+            messages.info(request, _("This form was already sent; nothing more was done."))
+        else:
+            messages.success(
+                request, _("%(count)d invitation(s) sent.") % {"count": len(batch.created)}
+            )
+        if batch.skipped:
+            messages.info(
+                request,
+                _("Not invited again (already a member, or invited and not expired): %(emails)s")
+                % {"emails": ", ".join(batch.skipped)},
+            )
         return redirect("invitations")
     pending = Invitation.objects.filter(accepted_at__isnull=True).select_related("invited_by")
     return render(request, "seminar/invitations.html", {"form": form, "pending": pending})
@@ -116,18 +128,8 @@ def invitations(request: HttpRequest) -> HttpResponse:
 def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
     invitation = get_object_or_404(Invitation, token=token)
     if not invitation.is_pending:
+        forget_invitation(request)
         messages.error(request, _("This invitation was already used or has expired."))
         return redirect("account_login")
-    request.session[INVITATION_SESSION_KEY] = invitation.token
-    # The link arrived at this address, so it needs no second confirmation email.
-    get_adapter(request).stash_verified_email(request, invitation.email)
-    return redirect(reverse("account_signup") + f"?email={invitation.email}")
-
-
-@login_required
-def member_media(request: HttpRequest, path: str) -> HttpResponse:
-    """Images uploaded through the review editor, for signed-in members only."""
-    from django.conf import settings
-    from django.views.static import serve
-
-    return serve(request, path, document_root=settings.MEDIA_ROOT)
+    remember_invitation(request, invitation)
+    return redirect("account_signup")

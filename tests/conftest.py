@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
 import pytest
+import time_machine
 from django.utils import translation
 
 from seminar.services import make_organizer
@@ -72,3 +76,61 @@ def celery_worker(transactional_db, settings):
             yield worker
     finally:
         app.conf.update(previous)
+
+
+# --- the date matrix ------------------------------------------------------------------------
+# Tests marked `clock_sensitive` read "now" (directly or through the code they call). Run
+# with `--date-matrix`, each of them runs once per instant below, with the clock moved there by
+# time-machine (and ticking from it), so a test that only passes on some days or hours fails in
+# CI on every day. `make test` runs the marked subset this way after the whole suite.
+_SEOUL = ZoneInfo("Asia/Seoul")
+DATE_MATRIX: dict[str, datetime] = {
+    **{
+        f"{day:%a}-{hour:02d}{minute:02d}": day.replace(hour=hour, minute=minute)
+        for day in (datetime(2027, 3, 1, tzinfo=_SEOUL) + timedelta(days=n) for n in range(7))
+        for hour, minute in ((0, 30), (21, 30))
+    },
+    "new-years-eve-2359": datetime(2027, 12, 31, 23, 59, tzinfo=_SEOUL),
+    # Korean universities start their spring term on 2 March and their autumn term on 1 September.
+    "first-day-of-term": datetime(2027, 9, 1, 0, 0, tzinfo=_SEOUL),
+    "leap-day-0930": datetime(2028, 2, 29, 9, 30, tzinfo=_SEOUL),
+    "leap-day-2330": datetime(2028, 2, 29, 23, 30, tzinfo=_SEOUL),
+}
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--date-matrix",
+        action="store_true",
+        help="run the tests marked clock_sensitive once at every instant of tests.conftest."
+        "DATE_MATRIX (and no others)",
+    )
+
+
+def pytest_collection_modifyitems(config, items):
+    if config.getoption("--date-matrix"):
+        items[:] = [
+            item
+            for item in items
+            if "matrix_instant" in getattr(getattr(item, "callspec", None), "params", {})
+        ]
+
+
+def pytest_generate_tests(metafunc):
+    if metafunc.config.getoption("--date-matrix") and metafunc.definition.get_closest_marker(
+        "clock_sensitive"
+    ):
+        metafunc.fixturenames.append("matrix_instant")
+        metafunc.parametrize("matrix_instant", list(DATE_MATRIX.values()), ids=list(DATE_MATRIX))
+
+
+@pytest.fixture(autouse=True)
+def _date_matrix_clock(request):
+    """Under `--date-matrix`, the clock moved to this run's instant, ticking from there."""
+    callspec = getattr(request.node, "callspec", None)
+    instant = callspec.params.get("matrix_instant") if callspec else None
+    if instant is None:
+        yield
+        return
+    with time_machine.travel(instant, tick=True):
+        yield

@@ -26,6 +26,7 @@ def claim_first_open_slot(page: Page) -> None:
     page.click("button[data-claim]")
     page.wait_for_url(EDITOR_URL)
 
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 

@@ -34,7 +34,8 @@ from tests.papers.builders import hf_digest
 
 ROLES = ("anonymous", "owner", "other", "organizer")
 DRAFT_TEXT = "소유자만 보는 초안"
-MEDIA_FILE = "markdownx/owner-image.png"
+# Named the way uploads are stored (seminar/uploads.py): other names are never served.
+MEDIA_FILE = "markdownx/0123456789abcdef0123456789abcdef.png"
 
 
 def png_bytes() -> bytes:

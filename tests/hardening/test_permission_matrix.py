@@ -103,7 +103,8 @@ MATRIX: dict[str, dict[str, tuple] | str] = {
     "account_set_password": {"GET": (L, 302, 302, 302), "POST": (L, 302, 302, 302)},
     "account_reauthenticate": {"GET": (L, 200, 200, 200), "POST": (L, 200, 200, 200)},
     # --- the admin: staff only, every page of it (its own sign-in and sign-out aside) ---
-    "admin:login": {"GET": (200, 200, 200, 302), "POST": (200, 200, 200, 200)},
+    # The admin signs in through allauth's page (rate limited); signed-in non-staff are refused.
+    "admin:login": {"GET": (L, 403, 403, 302), "POST": (L, 403, 403, 200)},
     "admin:logout": {"GET": (302, 302, 302, 405), "POST": (302, 302, 302, 200)},
     "admin:*": STAFF_ONLY,
 }

@@ -18,6 +18,14 @@ TODAY = date(2025, 5, 27)
 DIGEST_0526 = SEED_DIGESTS[0].read_bytes()  # the digest of 2025-05-26
 
 
+@pytest.fixture(autouse=True)
+def local_servers_and_folders(settings, tmp_path):
+    """These tests use servers on 127.0.0.1 and folders under tmp_path, which are refused
+    unless allowed (tests/hardening/test_outbound_fetch.py proves the refusals)."""
+    settings.OUTBOUND_ALLOWED_NETWORKS = ["127.0.0.1/32"]
+    settings.DIGEST_FOLDER_ROOTS = [str(tmp_path)]
+
+
 def _url_source(httpserver, path: str, days_back: int = 2) -> DigestSource:
     return DigestSource.objects.create(
         name="daily", kind="url", location=httpserver.url_for(path), days_back=days_back
@@ -84,7 +92,7 @@ def test_a_slow_server_times_out_with_a_clear_error(httpserver, settings):
     poll_digest_source(source=source, today=TODAY)
     assert time.monotonic() - started < 1
     source.refresh_from_db()
-    assert "no complete answer within 0.2 seconds" in source.last_error
+    assert "timed out after 0.2 s" in source.last_error
     assert Digest.objects.count() == 0
 
 

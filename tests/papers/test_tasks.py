@@ -38,7 +38,8 @@ def test_import_task_runs_a_pending_digest_and_ignores_a_missing_one():
 
 
 @pytest.mark.django_db
-def test_poll_all_polls_enabled_sources_only(tmp_path):
+def test_poll_all_polls_enabled_sources_only(tmp_path, settings):
+    settings.DIGEST_FOLDER_ROOTS = [str(tmp_path)]
     (tmp_path / "on").mkdir()
     (tmp_path / "off").mkdir()
     for name in ("on", "off"):

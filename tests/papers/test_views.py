@@ -164,8 +164,9 @@ def test_import_list_query_count_does_not_grow_with_runs(
 
 
 def test_sources_page_lists_sources_and_polls_one_now(
-    organizer_client, tmp_path, django_capture_on_commit_callbacks
+    organizer_client, tmp_path, django_capture_on_commit_callbacks, settings
 ):
+    settings.DIGEST_FOLDER_ROOTS = [str(tmp_path)]
     (tmp_path / "d.md").write_bytes(SEED_DIGESTS[2].read_bytes())
     source = DigestSource.objects.create(name="Inbox", kind="folder", location=str(tmp_path))
     page = organizer_client.get(reverse("digest_sources")).content.decode()

@@ -15,7 +15,7 @@ from reviews.weekpage import ReviewSection
 from seminar.models import Week
 from tests.factories import ReviewerSlotFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock_sensitive]
 
 
 @pytest.fixture

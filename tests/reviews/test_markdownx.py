@@ -95,7 +95,7 @@ def test_upload_without_the_ajax_header_answers_json_not_an_error_page(
     svg = SimpleUploadedFile("a.svg", b"<svg/>", content_type="image/svg+xml")
     response = member_client.post(reverse("markdownx_upload"), {"image": svg})
     assert response.status_code == 400
-    assert response.json() == {"__all__": ["File type is not supported."]}
+    assert response.json() == {"__all__": ["Only JPEG, PNG, GIF and WebP images can be uploaded."]}
 
 
 def test_uploaded_images_are_served_to_members_only(member_client, client, tmp_path, settings):

@@ -22,7 +22,7 @@ from tests.factories import (
 )
 from tests.reviews._html import active_content
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock_sensitive]
 
 ONE = [ReviewSection("리뷰", "본문")]
 

@@ -17,7 +17,7 @@ from tests.factories import (
     UserFactory,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock_sensitive]
 
 THREE = [
     ReviewSection("문제 정의", "무엇이 문제인가"),

@@ -13,7 +13,7 @@ from icalendar import Calendar
 from seminar import ical
 from tests.factories import ReviewerSlotFactory, TopicFactory, UserFactory, WeekFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock_sensitive]
 
 SEOUL = ZoneInfo("Asia/Seoul")
 

@@ -18,7 +18,7 @@ from reviews.models import Review, ReviewSection
 from seminar.fake_data import EMAIL_DOMAIN, TERM_MARKER, is_present, member_email
 from seminar.models import ReviewerSlot, Term, Topic, User, Week
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock_sensitive]
 
 TINY = ["--weeks", "3", "--upcoming", "2", "--members", "8", "--papers", "20"]
 

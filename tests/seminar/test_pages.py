@@ -7,7 +7,7 @@ from django.urls import reverse
 from seminar.models import Invitation, User
 from tests.factories import ReviewerSlotFactory, ReviewFactory, ReviewSectionFactory, WeekFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock_sensitive]
 
 
 @pytest.mark.parametrize("url", ["/", "/weeks/", "/settings/", "/invitations/"])

@@ -38,7 +38,7 @@ class KoreanUserFactory(UserFactory):
     language = "ko"
 
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock_sensitive]
 
 SEOUL = ZoneInfo("Asia/Seoul")
 Kind = SentReminder.Kind

@@ -24,7 +24,7 @@ from tests.factories import (
     WeekFactory,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock_sensitive]
 
 SEOUL = ZoneInfo("Asia/Seoul")
 

@@ -20,7 +20,7 @@ from tests.factories import (
     WeekFactory,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock_sensitive]
 
 SVG = "{http://www.w3.org/2000/svg}"
 
