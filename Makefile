@@ -28,26 +28,36 @@ browser:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
 	  else sudo apt-get update -qq && sudo apt-get install -y -qq chromium >/dev/null; fi; }
 
-run: install
-	DEBUG=true $(PY) manage.py migrate --noinput
-	DEBUG=true $(PY) manage.py seed_demo --if-empty
-	@echo "Seminar on http://$(HOST):$(PORT)/  (organizer@example.com / seminar-demo)"
-	DEBUG=true $(PY) manage.py runserver $(HOST):$(PORT)
+# A developer's checkout: DEBUG on and a random key in a git-ignored .env, so every
+# `.venv/bin/python manage.py …` in another terminal works too. Production has no .env.
+.env:
+	@printf 'DEBUG=true\nSECRET_KEY=%s\n' "$$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))')" > $@
+	@echo "Wrote .env (DEBUG=true and a random SECRET_KEY) for this checkout."
 
+run: install .env
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo --if-empty
+	@echo "Seminar on http://$(HOST):$(PORT)/  (organizer@example.com / seminar-demo)"
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+# The whole suite, then the clock-sensitive tests again at every instant of the date matrix
+# (tests/conftest.py: each weekday at 00:30 and 21:30 Seoul, New Year's Eve, leap day …).
 test: install browser
 	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest --date-matrix -q $(PYTEST_ARGS)
 
 lint: install
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
+	.venv/bin/lint-imports
 
 format: install
 	.venv/bin/ruff format .
 	.venv/bin/ruff check --fix .
 
-messages: install
-	DEBUG=true $(PY) manage.py makemessages -l ko -l en --ignore=.venv --ignore=staticfiles
-	DEBUG=true $(PY) manage.py compilemessages --ignore=.venv
+messages: install .env
+	$(PY) manage.py makemessages -l ko -l en --ignore=.venv --ignore=staticfiles
+	$(PY) manage.py compilemessages --ignore=.venv
 
 # Load and speed figures on PostgreSQL with five years of data (docs/BENCHMARKS.md).
 bench: install

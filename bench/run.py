@@ -15,7 +15,7 @@ stopped at the end, whatever happens.
 Environment: BENCH_DATABASE_URL, BENCH_SECONDS, BENCH_CLIENTS, BENCH_WORKERS (gunicorn
 workers, default 2 x cores + 1), BENCH_THREADS (threads per worker, default 1), BENCH_PAGES
 (comma-separated subset of page names), BENCH_SKIP_EXTRAS=1 (pages only), BENCH_SETTINGS
-(a settings module to try instead of seminar.settings; it must be importable). Partial runs
+(a settings module to try instead of seminar.config.settings; it must be importable). Partial runs
 (BENCH_PAGES, BENCH_SKIP_EXTRAS) print their table but leave bench/results.json alone.
 """
 
@@ -68,10 +68,11 @@ SERVER_ENV = {
     "SECURE_HSTS_SECONDS": "0",
     "CONN_MAX_AGE": "600",
     "CELERY_BROKER_URL": "",
+    "BENCH": "1",
     "BENCH_COUNT_QUERIES": "1",
     "LOG_LEVEL": "WARNING",
-    # Another module (importing seminar.settings) to try a settings change under load.
-    "DJANGO_SETTINGS_MODULE": os.environ.get("BENCH_SETTINGS", "seminar.settings"),
+    # Another module (importing seminar.config.settings) to try a settings change under load.
+    "DJANGO_SETTINGS_MODULE": os.environ.get("BENCH_SETTINGS", "seminar.config.settings"),
 }
 
 
@@ -159,8 +160,8 @@ def prepare_clients() -> Context:
     from django.contrib.sessions.backends.db import SessionStore
     from django.utils import timezone
 
+    from bench.fake_data import EMAIL_DOMAIN
     from reviews.models import Review
-    from seminar.fake_data import EMAIL_DOMAIN
     from seminar.models import User, Week
 
     now = timezone.now()
@@ -224,7 +225,7 @@ def start_gunicorn(port: int) -> subprocess.Popen:
         sys.executable,
         "-m",
         "gunicorn",
-        "seminar.wsgi",
+        "seminar.config.wsgi",
         "--bind",
         f"{HOST}:{port}",
         "--workers",
@@ -540,14 +541,16 @@ def run_pages(
 
 
 def run_extras() -> dict[str, object]:
-    from papers.bench import run_import_benchmark
-    from papers.bench_search import run_search_benchmark
-    from papers.digest.bench import run_parse_benchmark
-    from seminar.bench_reminders import run_reminder_benchmark
+    from bench.imports import run_import_benchmark
+    from bench.reminders import run_reminder_benchmark
+    from bench.search import run_search_benchmark
+    from papers.digest.bench import run_adversarial_benchmark, run_parse_benchmark
 
     extras: dict[str, object] = {}
     steps = (
         ("parse", run_parse_benchmark),
+        # The parser on inputs built to be its worst case (ReDoS): the slowest, in MB/s.
+        ("parse_adversarial", lambda: run_adversarial_benchmark(repeat=2)),
         ("import", run_import_benchmark),
         ("reminders", run_reminder_benchmark),
         ("search", run_search_benchmark),
@@ -607,6 +610,9 @@ def report(pages: dict, ceiling_rps: float, extras: dict, notes: list[str], tota
         },
         "ceiling_rps": ceiling_rps,
         "parse_papers_per_s": _figure(extras, "parse", "parse_papers_per_s"),
+        "parse_adversarial_worst_mb_per_s": _figure(
+            extras, "parse_adversarial", "adversarial_worst_mb_per_s"
+        ),
         "import_papers_per_s": _figure(extras, "import", "import_papers_per_s"),
         "reminders_s_per_1000": _figure(extras, "reminders", "reminders_s_per_1000"),
         "search_p50_ms": _figure(extras, "search", "search_p50_ms"),
@@ -650,11 +656,18 @@ def report(pages: dict, ceiling_rps: float, extras: dict, notes: list[str], tota
     log("")
     for key, target in (
         ("parse_papers_per_s", None),
+        ("parse_adversarial_worst_mb_per_s", ">= 1"),
         ("import_papers_per_s", ">= 300"),
         ("reminders_s_per_1000", None),
         ("search_p50_ms", "< 100"),
     ):
         log(f"{key:<24}{results[key]!s:>10}  {('target ' + target) if target else ''}")
+        if key == "parse_adversarial_worst_mb_per_s" and "adversarial_worst_case" in extras.get(
+            "parse_adversarial", {}
+        ):
+            from papers.digest.bench import adversarial_line
+
+            log(f"  {adversarial_line(extras['parse_adversarial'])}")
     for note in notes:
         log(f"note: {note}")
     log(f"total {total:.0f} s")

@@ -42,7 +42,7 @@ from papers import sources
 from papers.digest import ParsedPaper, parse_digest
 from papers.models import CandidatePaper, Digest, DigestSource, PaperInterest, PaperSummary
 from papers.search import build_search_text
-from seminar.queue import enqueue_on_commit
+from seminar.lib.queue import enqueue_on_commit
 
 if TYPE_CHECKING:
     from seminar.models import User

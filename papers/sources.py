@@ -17,7 +17,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from seminar import outbound
+from seminar.lib import outbound
 
 logger = logging.getLogger(__name__)
 
@@ -201,7 +201,7 @@ _FAILURES: dict[type[outbound.OutboundError], str] = {
 def fetch_url(url: str, *, timeout: float, max_bytes: int) -> bytes:
     """GET `url` and return the body, within `timeout` seconds overall and `max_bytes`.
 
-    Only public addresses are reached (see `seminar.outbound`). Raises `NotPublished` for
+    Only public addresses are reached (see `seminar.lib.outbound`). Raises `NotPublished` for
     404/410 and `FetchError`, with a message fit for organizers, for anything else.
     """
     try:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from seminar.queue import enqueue
+from seminar.lib.queue import enqueue
 
 
 @shared_task(name="papers.import_digest")

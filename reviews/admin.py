@@ -20,7 +20,7 @@ class ReviewAdmin(admin.ModelAdmin):
 
 @admin.register(MemberUpload)
 class MemberUploadAdmin(admin.ModelAdmin):
-    """Who uploaded what, to look at only: rows follow the files (`seminar.uploads`), so adding,
+    """Who uploaded what, to look at only: rows follow the files (`reviews.uploads`), so adding,
     changing or deleting one by hand would only make the quota and the sweep wrong."""
 
     list_display = ["name", "owner", "size", "created_at"]

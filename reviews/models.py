@@ -80,7 +80,7 @@ class ReviewSection(models.Model):
 
 
 class MemberUpload(models.Model):
-    """An image a member uploaded through the review editor (see `seminar.uploads`): what
+    """An image a member uploaded through the review editor (see `reviews.uploads`): what
     counts against their quota, and what the orphan sweep may delete once no review uses it."""
 
     owner = models.ForeignKey(

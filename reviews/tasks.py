@@ -8,9 +8,9 @@ from celery import shared_task
 @shared_task(name="reviews.remove_orphan_uploads")
 def remove_orphan_uploads() -> None:
     """Beat, daily: delete uploaded images no review has used for `SEMINAR_UPLOAD_ORPHAN_DAYS`
-    days (see `seminar.uploads.remove_orphan_uploads`)."""
+    days (see `reviews.uploads.remove_orphan_uploads`)."""
     from django.utils import timezone
 
-    from seminar.uploads import remove_orphan_uploads as remove
+    from reviews.uploads import remove_orphan_uploads as remove
 
     remove(now=timezone.now())

@@ -1,3 +1,3 @@
-from seminar.celery import app as celery_app
+from seminar.config.celery import app as celery_app
 
 __all__ = ("celery_app",)

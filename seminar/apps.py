@@ -28,4 +28,4 @@ class SeminarConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(secure_organizers_group, dispatch_uid="seminar.secure_organizers")
-        from seminar import checks  # noqa: F401  (registers the deployment checks)
+        from seminar.lib import checks  # noqa: F401  (registers the deployment checks)

@@ -281,7 +281,7 @@ def _notify_assignment_change(change_id: int) -> None:
     With the broker down nothing is lost: the change keeps `notified_at` empty and
     `seminar.send_pending_assignment_emails` (beat) mails it once the broker is back.
     """
-    from seminar.queue import enqueue
+    from seminar.lib.queue import enqueue
     from seminar.tasks import send_assignment_email
 
     enqueue(send_assignment_email, change_id)

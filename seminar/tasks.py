@@ -3,7 +3,7 @@
 Beat runs `send_weekly_reminders` (Mondays 09:00), `send_due_reminders` (every 15 minutes) and
 `send_pending_assignment_emails` (every 5 minutes). The first two queue what is due and fan the
 ready rows out to `deliver_reminder`, one task per email, so a failing address is retried on
-its own without holding back the others. Every fan-out goes through `seminar.queue.enqueue`: a
+its own without holding back the others. Every fan-out goes through `seminar.lib.queue.enqueue`: a
 row the broker did not take stays queued in the database and the next run sends it.
 """
 
@@ -13,7 +13,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from seminar import reminders
-from seminar.queue import enqueue
+from seminar.lib.queue import enqueue
 
 
 @shared_task(name="seminar.send_due_reminders")

@@ -64,7 +64,7 @@ def celery_worker(transactional_db, settings):
     """
     from celery.contrib.testing.worker import start_worker
 
-    from seminar.celery import app
+    from seminar.config.celery import app
 
     previous = {key: app.conf[key] for key in ("broker_url", "task_always_eager")}
     app.conf.update(broker_url=settings.SEMINAR_TEST_BROKER_URL, task_always_eager=False)

@@ -35,7 +35,7 @@ test_database_url.__test__ = False  # a helper, not a test
 def _reset_producer_pools() -> None:
     """Forget the app's cached broker pool, so the next send uses `broker_url` as set (kombu
     keeps one pool per broker address, so going back to an address finds its pool again)."""
-    from seminar.celery import app
+    from seminar.config.celery import app
 
     app._pool = None
     app.amqp._producer_pool = None
@@ -45,7 +45,7 @@ def _reset_producer_pools() -> None:
 def broker_at(settings, monkeypatch):
     """`broker_at("redis://…")` points the app at another broker, eager mode off;
     `broker_at(None)` puts back the test settings (the broker is back; tasks run in-process)."""
-    from seminar.celery import app
+    from seminar.config.celery import app
 
     previous = {key: app.conf[key] for key in ("broker_url", "task_always_eager")}
     previous_env = os.environ.get("CELERY_BROKER_URL")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 
-from seminar.test_settings import *  # noqa: F403
+from seminar.config.test_settings import *  # noqa: F403
 
 EMAIL_BACKEND = "tests.hardening.mail.BlockingFileBackend"
 EMAIL_FILE_PATH = os.environ["HARDENING_MAIL_DIR"]

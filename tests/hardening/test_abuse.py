@@ -18,7 +18,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from papers.models import Digest
-from seminar import settings as production
+from seminar.config import settings as production
 from tests.hardening.matrix_world import build_world
 from tests.hardening.probe import clients_for, request
 from tests.hardening.urls import all_routes
@@ -163,7 +163,7 @@ def test_every_html_page_sends_a_csp_without_inline_script(settings, tmp_path):
 def _production(*args: str) -> subprocess.CompletedProcess[str]:
     environment = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY"}}
     environment.update(
-        DJANGO_SETTINGS_MODULE="seminar.settings",
+        DJANGO_SETTINGS_MODULE="seminar.config.settings",
         SECRET_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS="seminar.example.org",
         DEBUG="false",

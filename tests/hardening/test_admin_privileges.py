@@ -19,7 +19,7 @@ from django.utils import timezone
 from django_celery_beat.models import CrontabSchedule, PeriodicTask
 
 from reviews.models import Review
-from seminar import settings as production
+from seminar.config import settings as production
 from seminar.models import User
 from seminar.permissions import (
     ORGANIZER_PERMISSIONS,

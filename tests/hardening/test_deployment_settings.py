@@ -7,7 +7,7 @@
 - Images only from the site itself: a review or digest cannot load a tracking pixel.
 - `check --deploy` refuses a weak `SECRET_KEY`.
 
-The "production settings" here are `seminar/settings.py` run afresh with a given environment,
+The "production settings" here are `seminar/config/settings.py` run afresh with a given environment,
 so each test checks what a deployment with that environment really gets.
 """
 
@@ -30,13 +30,13 @@ from django.core.cache import cache, caches
 from django.core.checks import Error
 from django.urls import reverse
 
-from seminar import checks
-from seminar.login_limits import client_network
+from seminar.adapters import client_network
+from seminar.lib import checks
 from seminar.markdown import render_markdown, render_markdown_cached
 from seminar.services import make_organizer
 from tests.factories import PaperSummaryFactory, UserFactory
 
-SETTINGS_FILE = Path(__file__).resolve().parents[2] / "seminar" / "settings.py"
+SETTINGS_FILE = Path(__file__).resolve().parents[2] / "seminar" / "config" / "settings.py"
 TOO_MANY = "Too many failed login attempts. Try again later."
 WRONG = "The email address and/or password you specified are not correct."
 PASSWORD = "pw-for-tests"  # what tests.factories.UserFactory sets
@@ -238,7 +238,7 @@ def cache_at(settings, production_settings) -> Callable[[str], None]:
 
 def test_production_settings_wrap_a_redis_cache_in_the_fail_open_backend(production_settings):
     default = production_settings(CACHE_URL="redis://127.0.0.1:6379/8")["CACHES"]["default"]
-    assert default["BACKEND"] == "seminar.cache.FailOpenRedisCache"
+    assert default["BACKEND"] == "seminar.lib.cache.FailOpenRedisCache"
     assert default["LOCATION"] == "redis://127.0.0.1:6379/8"
     # A hung Redis must cost a second, not the worker.
     assert 0 < default["OPTIONS"]["socket_connect_timeout"] <= 2
@@ -252,7 +252,7 @@ def test_sign_in_works_while_the_cache_is_down(
     client, organizer, rate_limits, cache_at, closed_port, caplog
 ):
     cache_at(f"redis://127.0.0.1:{closed_port}/0")
-    with caplog.at_level(logging.WARNING, logger="seminar.cache"):
+    with caplog.at_level(logging.WARNING, logger="seminar.lib.cache"):
         response = _sign_in(client, organizer.email, PASSWORD, ip="192.0.2.10")
     assert response.status_code == 302
     assert _signed_in_as(client, organizer)

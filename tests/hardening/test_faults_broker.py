@@ -1,6 +1,6 @@
 """Redis (the broker) down: the app still serves pages, and no work is silently lost.
 
-Every enqueue goes through `seminar.queue.enqueue`, which gives up within seconds (socket
+Every enqueue goes through `seminar.lib.queue.enqueue`, which gives up within seconds (socket
 timeouts and a short publish retry policy in settings), logs, and lets the request finish.
 The database is the record of what is owed, and sweepers on beat send it once the broker is
 back: a digest stays pending (`papers.resume_stalled_imports`), an assignment change stays
@@ -28,8 +28,8 @@ from papers import tasks as paper_tasks
 from papers.models import CandidatePaper, Digest
 from papers.services import stalled_after
 from seminar import tasks
+from seminar.lib.queue import enqueue
 from seminar.models import AssignmentChange, ReviewerSlot, SentReminder
-from seminar.queue import enqueue
 from tests.factories import ReviewerSlotFactory, TopicFactory, UserFactory, WeekFactory
 from tests.papers.builders import hf_digest
 
@@ -64,7 +64,7 @@ def test_every_enqueue_in_the_app_goes_through_the_shared_helper():
 
 def test_enqueue_gives_up_at_once_when_nothing_listens(broker_down, caplog):
     started = time.monotonic()
-    with caplog.at_level(logging.WARNING, logger="seminar.queue"):
+    with caplog.at_level(logging.WARNING, logger="seminar.lib.queue"):
         assert enqueue(paper_tasks.import_digest, 1) is False
     assert time.monotonic() - started < 5
     assert "Could not send papers.import_digest(1,) to the broker" in caplog.text

@@ -56,7 +56,7 @@ def gunicorn():
             sys.executable,
             "-m",
             "gunicorn",
-            "seminar.wsgi",
+            "seminar.config.wsgi",
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",
@@ -67,7 +67,7 @@ def gunicorn():
         cwd=settings.BASE_DIR,
         env={
             **os.environ,
-            "DJANGO_SETTINGS_MODULE": "seminar.test_settings",
+            "DJANGO_SETTINGS_MODULE": "seminar.config.test_settings",
             "DATABASE_URL": test_database_url(),
         },
         stdout=subprocess.PIPE,

@@ -30,9 +30,9 @@ from django.db.models import F
 from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
+from bench.imports import bench_ids, synthetic_digest
 from papers import services as paper_services
 from papers import tasks as paper_tasks
-from papers.bench import bench_ids, synthetic_digest
 from papers.models import CandidatePaper, Digest, PaperSummary
 from papers.services import CHUNK_SIZE, stalled_after, store_digest
 from seminar import reminders, tasks

@@ -30,7 +30,7 @@ from pytest_httpserver import HTTPServer
 from papers.models import Digest, DigestSource
 from papers.services import poll_digest_source
 from papers.tasks import poll_all_digest_sources
-from seminar import outbound
+from seminar.lib import outbound
 from tests.papers.conftest import SEED_DIGESTS
 
 pytestmark = pytest.mark.django_db

@@ -21,7 +21,7 @@ import pytest
 from django.contrib.sites.models import Site
 from django.db import DEFAULT_DB_ALIAS, OperationalError, connections, transaction
 
-SETTINGS_FILE = Path(__file__).resolve().parents[2] / "seminar" / "settings.py"
+SETTINGS_FILE = Path(__file__).resolve().parents[2] / "seminar" / "config" / "settings.py"
 ALIAS = "sqlite_race"
 THREADS = 8
 ROUNDS = 15

@@ -278,7 +278,7 @@ class _ReadTracker(io.BytesIO):
 @pytest.mark.parametrize("size", [(13000, 13000), (6000, 5000)])
 def test_a_decompression_bomb_is_refused_from_its_header_without_decoding(size):
     """The pixel data is never read: the refusal comes from the header's dimensions."""
-    from seminar.uploads import UploadRefused, reencode_image
+    from reviews.uploads import UploadRefused, reencode_image
 
     source = _ReadTracker(bomb_png(*size))
     with pytest.raises(UploadRefused) as refused:

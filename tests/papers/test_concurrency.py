@@ -20,7 +20,7 @@ import pytest
 from django.conf import settings
 from django.db import connection, connections
 
-from papers.bench import bench_ids, synthetic_digest
+from bench.imports import bench_ids, synthetic_digest
 from papers.models import CandidatePaper, Digest, PaperSummary
 from papers.services import CHUNK_SIZE, run_digest_import, store_digest
 from tests.factories import CandidatePaperFactory

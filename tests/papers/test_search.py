@@ -11,8 +11,8 @@ import pytest
 from django.apps import apps
 from django.db import connection
 
+from bench.search import ID_PREFIX, remove_bench_papers, run_search_benchmark
 from papers import selectors
-from papers.bench_search import ID_PREFIX, remove_bench_papers, run_search_benchmark
 from papers.models import CandidatePaper, Digest, PaperSummary
 from papers.search import build_search_text, normalize, search_form, search_terms
 from papers.selectors import PoolFilters, pool_page

@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def _manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     environment = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY"}}
-    environment.update(DJANGO_SETTINGS_MODULE="seminar.settings", **env)
+    environment.update(DJANGO_SETTINGS_MODULE="seminar.config.settings", **env)
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,

@@ -12,10 +12,10 @@ from django.conf import settings
 from django.core.management import call_command
 from django.test import Client
 
-from papers.bench_search import ID_PREFIX
+from bench.fake_data import EMAIL_DOMAIN, TERM_MARKER, is_present, member_email
+from bench.search import ID_PREFIX
 from papers.models import CandidatePaper
 from reviews.models import Review, ReviewSection
-from seminar.fake_data import EMAIL_DOMAIN, TERM_MARKER, is_present, member_email
 from seminar.models import ReviewerSlot, Term, Topic, User, Week
 
 pytestmark = [pytest.mark.django_db, pytest.mark.clock_sensitive]

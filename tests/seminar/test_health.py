@@ -29,7 +29,7 @@ def test_query_count_header_is_off_by_default(member_client):
 
 
 def test_query_count_middleware_counts_every_query_of_the_request(settings, client, member):
-    settings.MIDDLEWARE = ["seminar.middleware.QueryCountMiddleware", *settings.MIDDLEWARE]
+    settings.MIDDLEWARE = ["bench.middleware.QueryCountMiddleware", *settings.MIDDLEWARE]
     ReviewerSlotFactory(reviewer=member)
     client.force_login(member)
     with CaptureQueriesContext(connection) as captured:

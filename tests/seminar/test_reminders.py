@@ -18,9 +18,9 @@ from django.core.management import call_command
 from django.http import HttpResponse
 from django.urls import path, reverse
 
+from bench.reminders import run_reminder_benchmark
 from reviews.models import Review
 from seminar import reminders, tasks
-from seminar.bench_reminders import run_reminder_benchmark
 from seminar.models import ReminderPolicy, SentReminder, User
 from seminar.services import record_assignment_change
 from tests.factories import (

@@ -4,7 +4,7 @@ Five years of weekly sessions (50 a year, two weeks off around New Year), three 
 two reviewer slots a topic, each with a submitted review of three to five markdown sections
 (Korean mostly, some English, some math, some late); members who can sign in; half-year terms;
 the coming weeks with open slots and drafts; and the candidate pool's synthetic papers from
-`papers.bench_search` (30,000 by default), which topics link to.
+`bench.search` (30,000 by default), which topics link to.
 
 Everything is written with `bulk_create` in batches, and review sections get their
 `body_html` rendered here (bulk_create skips `ReviewSection.save`). What this module creates is
@@ -27,7 +27,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
 from django.utils import timezone
 
-from papers.bench_search import ID_PREFIX, ensure_bench_papers, remove_bench_papers
+from bench.search import ID_PREFIX, ensure_bench_papers, remove_bench_papers
 from papers.models import CandidatePaper
 from reviews.models import Review, ReviewSection
 from seminar.markdown import render_markdown

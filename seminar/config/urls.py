@@ -5,9 +5,10 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
 
-from seminar import media, reminder_views, schedule_views, views
-from seminar.health import healthz
-from seminar.markdownx_views import MemberImageUploadView, MemberMarkdownifyView
+from reviews import media
+from reviews.markdownx_views import MemberImageUploadView, MemberMarkdownifyView
+from seminar import reminder_views, schedule_views, views
+from seminar.lib.health import healthz
 
 admin.site.site_header = "Seminar"
 admin.site.site_title = "Seminar"

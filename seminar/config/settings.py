@@ -2,8 +2,8 @@
 
 One module for every deployment: the defaults give the embedded setup (SQLite, tasks run
 in-process, mail on the console) and production sets `DATABASE_URL`, `CELERY_BROKER_URL`,
-`EMAIL_URL`, `SECRET_KEY` and `ALLOWED_HOSTS`. `seminar.test_settings` adjusts a few values for
-the test suite only.
+`EMAIL_URL`, `SECRET_KEY` and `ALLOWED_HOSTS`. `seminar.config.test_settings` adjusts a few
+values for the test suite only.
 """
 
 from __future__ import annotations
@@ -14,9 +14,15 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+BASE_DIR = Path(__file__).resolve().parents[2]
 
 env = environ.Env()
+# A developer's checkout: `make run` writes a git-ignored `.env` (DEBUG on, a random key) so
+# `manage.py` works in any terminal. Production sets its variables in the environment and has
+# no such file; values already in the environment always win over the file. The test settings
+# turn the file off (`SEMINAR_DOTENV=off`), for the suite and the processes it starts.
+if env.str("SEMINAR_DOTENV", default="on") != "off" and (BASE_DIR / ".env").is_file():
+    environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=False)
 
@@ -59,18 +65,22 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "seminar.middleware.UserLanguageMiddleware",
+    "seminar.lib.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "csp.middleware.CSPMiddleware",
 ]
-# The benchmark's per-request SQL query count (`X-DB-Queries`); never on in production.
-if env.bool("BENCH_COUNT_QUERIES", default=False):
-    MIDDLEWARE.insert(0, "seminar.middleware.QueryCountMiddleware")
+# The benchmark (bench/): a development-only app with the fake-data and benchmark commands,
+# on with DEBUG or BENCH. Its per-request SQL query count (`X-DB-Queries`) is never on in
+# production.
+if env.bool("BENCH", default=DEBUG):
+    INSTALLED_APPS.append("bench")
+    if env.bool("BENCH_COUNT_QUERIES", default=False):
+        MIDDLEWARE.insert(0, "bench.middleware.QueryCountMiddleware")
 
-ROOT_URLCONF = "seminar.urls"
-WSGI_APPLICATION = "seminar.wsgi.application"
+ROOT_URLCONF = "seminar.config.urls"
+WSGI_APPLICATION = "seminar.config.wsgi.application"
 
 TEMPLATES = [
     {
@@ -134,11 +144,11 @@ ACCOUNT_EMAIL_VERIFICATION = env.str("ACCOUNT_EMAIL_VERIFICATION", default="mand
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
-ACCOUNT_ADAPTER = "seminar.login_limits.AccountAdapter"
+ACCOUNT_ADAPTER = "seminar.adapters.AccountAdapter"
 ACCOUNT_FORMS = {"signup": "seminar.forms.SignupForm"}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Seminar] "
 # Failed sign-ins: ten a minute per address, and five in five minutes per (address, account):
-# `seminar.login_limits.AccountAdapter` puts the address into allauth's per-account key, so
+# `seminar.adapters.AccountAdapter` puts the address into allauth's per-account key, so
 # failures from elsewhere never lock a member (the organizer) out of their own account. There
 # is deliberately no limit per account alone: anyone could trip it for a chosen account, and
 # passwords are checked against the common-password list, so guessing from many addresses at
@@ -222,7 +232,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A late-acked task that outlives the visibility timeout is redelivered; keep it above the
 # hard time limit so a slow import is never run twice while still running. The socket
 # timeouts make a send to an unreachable or hung broker fail within seconds (without them a
-# silent broker blocks the request forever); `seminar.queue.enqueue` then logs it and a
+# silent broker blocks the request forever); `seminar.lib.queue.enqueue` then logs it and a
 # sweeper on beat sends the work later.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": 2 * 60 * 60,
@@ -263,7 +273,7 @@ if env.str("CACHE_URL", default=""):
         # Sign-in limits and rendered markdown live in the cache; a Redis that is down or hung
         # must not take the sign-in and the paper pages with it. The fail-open backend logs
         # and answers as an empty cache, and the timeouts bound what a hung server costs.
-        CACHES["default"]["BACKEND"] = "seminar.cache.FailOpenRedisCache"
+        CACHES["default"]["BACKEND"] = "seminar.lib.cache.FailOpenRedisCache"
         CACHES["default"].setdefault("OPTIONS", {})
         CACHES["default"]["OPTIONS"].setdefault("socket_connect_timeout", 1)
         CACHES["default"]["OPTIONS"].setdefault("socket_timeout", 1)

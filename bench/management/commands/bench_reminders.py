@@ -4,7 +4,7 @@ import json
 
 from django.core.management.base import BaseCommand
 
-from seminar.bench_reminders import run_reminder_benchmark
+from bench.reminders import run_reminder_benchmark
 
 
 class Command(BaseCommand):

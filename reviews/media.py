@@ -2,7 +2,7 @@
 
 Uploads are served from the app's own origin, where `script-src 'self'` would let a stored
 `.js` or `.html` file run (`django.views.static.serve` guesses a type from the name). So only
-names `seminar.uploads` could have produced are served, with a type from its allow-list, never
+names `reviews.uploads` could have produced are served, with a type from its allow-list, never
 guessed; `nosniff` stops the browser from reading the bytes as anything else, and the sandboxing
 policy keeps even a mislabelled file opened on its own from running script or reaching the
 session.
@@ -14,7 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 
-from seminar.uploads import servable_content_type
+from reviews.uploads import servable_content_type
 
 SANDBOX_POLICY = "default-src 'none'; img-src 'self'; sandbox"
 

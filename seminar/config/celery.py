@@ -6,7 +6,7 @@ import os
 
 from celery import Celery
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "seminar.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "seminar.config.settings")
 
 app = Celery("seminar")
 app.config_from_object("django.conf:settings", namespace="CELERY")

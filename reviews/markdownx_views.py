@@ -7,7 +7,7 @@ from django.http import HttpRequest, JsonResponse
 from django.views import View
 from markdownx.views import MarkdownifyView
 
-from seminar import uploads
+from reviews import uploads
 
 
 class MemberMarkdownifyView(LoginRequiredMixin, MarkdownifyView):
@@ -21,7 +21,7 @@ class MemberImageUploadView(LoginRequiredMixin, View):
     (`image_code` to insert, or form-style errors with 400).
 
     markdownx's own form keeps the client's file extension and stores GIFs byte for byte; this
-    goes through `seminar.uploads` instead, which re-encodes every image and names it itself.
+    goes through `reviews.uploads` instead, which re-encodes every image and names it itself.
     """
 
     http_method_names = ["post"]

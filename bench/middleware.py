@@ -3,25 +3,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
-from django.utils import translation
-
-
-class UserLanguageMiddleware:
-    """Use the signed-in member's chosen language, whatever the browser says.
-
-    LocaleMiddleware has already picked a language from the cookie or Accept-Language; a member's
-    saved preference wins over both.
-    """
-
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and user.language:
-            translation.activate(user.language)
-            request.LANGUAGE_CODE = user.language
-        return self.get_response(request)
 
 
 class QueryCountMiddleware:

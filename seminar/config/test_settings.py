@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import os
 
+# A developer's `.env` (DEBUG on) must not change what the suite tests.
+os.environ["SEMINAR_DOTENV"] = "off"
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production-0123456789abcdefghij")
 
-from seminar.settings import *  # noqa: F403
-from seminar.settings import CELERY_BROKER_URL
+from seminar.config.settings import *  # noqa: F403
+from seminar.config.settings import CELERY_BROKER_URL, INSTALLED_APPS
+
+# The benchmark's fake data and commands are tested too.
+if "bench" not in INSTALLED_APPS:
+    INSTALLED_APPS = [*INSTALLED_APPS, "bench"]
 
 # Tests talk plain HTTP to the test client and the live server.
 SECURE_SSL_REDIRECT = False

@@ -6,7 +6,7 @@ import json
 
 from django.core.management.base import BaseCommand
 
-from papers.bench_search import remove_bench_papers, run_search_benchmark
+from bench.search import remove_bench_papers, run_search_benchmark
 
 
 class Command(BaseCommand):

@@ -6,7 +6,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from seminar import fake_data
+from bench import fake_data
 
 
 class Command(BaseCommand):

@@ -14,7 +14,7 @@ but its pixels:
 - it is stored as `markdownx/<uuid4 hex>.<ext of the detected format>`.
 
 Each stored image is recorded (`reviews.MemberUpload`) against a per-member quota, and
-`remove_orphan_uploads` deletes old images no review refers to. `seminar.media` serves only
+`remove_orphan_uploads` deletes old images no review refers to. `reviews.media` serves only
 names this module could have produced, as images that cannot run.
 """
 

@@ -6,7 +6,7 @@ import json
 
 from django.core.management.base import BaseCommand
 
-from papers.bench import run_import_benchmark
+from bench.imports import run_import_benchmark
 
 
 class Command(BaseCommand):
