@@ -27,5 +27,11 @@ class SeminarConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from seminar.reminders.receivers import send_assignment_email_on_change
+        from seminar.signals import assignment_changed
+
         post_migrate.connect(secure_organizers_group, dispatch_uid="seminar.secure_organizers")
+        assignment_changed.connect(
+            send_assignment_email_on_change, dispatch_uid="seminar.reminders.assignment_email"
+        )
         from seminar.lib import checks  # noqa: F401  (registers the deployment checks)

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+
 ORGANIZERS_GROUP = "organizers"
 
 
@@ -21,6 +25,20 @@ def is_organizer(user: Any) -> bool:
         cached = user.groups.filter(name=ORGANIZERS_GROUP).exists()
         user._is_organizer = cached
     return cached
+
+
+def organizer_required(view):
+    """Signed-in organizers only; everyone else gets 403 (anonymous: the sign-in page)."""
+
+    @login_required
+    def wrapped(request: HttpRequest, *args, **kwargs):
+        if not is_organizer(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
 
 
 # --- the organizers group's permissions in the admin ----------------------------------------

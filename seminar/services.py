@@ -27,6 +27,7 @@ from seminar.permissions import (
     ORGANIZERS_GROUP,
     organizer_permission_denied,
 )
+from seminar.signals import assignment_changed
 
 # --- one-time form tokens ----------------------------------------------------------------------
 
@@ -271,17 +272,7 @@ def record_assignment_change(
     change = AssignmentChange.objects.create(
         topic=topic, member=member, role=role, assigned=assigned, actor=actor
     )
-    transaction.on_commit(lambda: _notify_assignment_change(change.pk))
+    transaction.on_commit(
+        lambda: assignment_changed.send(sender=AssignmentChange, change_id=change.pk)
+    )
     return change
-
-
-def _notify_assignment_change(change_id: int) -> None:
-    """Have the worker send the assignment email (after the change committed).
-
-    With the broker down nothing is lost: the change keeps `notified_at` empty and
-    `seminar.send_pending_assignment_emails` (beat) mails it once the broker is back.
-    """
-    from seminar.lib.queue import enqueue
-    from seminar.tasks import send_assignment_email
-
-    enqueue(send_assignment_email, change_id)

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,24 +15,10 @@ from seminar import selectors, services
 from seminar.adapters import forget_invitation, remember_invitation
 from seminar.forms import InvitationForm, ProfileForm
 from seminar.models import Invitation, User
-from seminar.permissions import is_organizer
+from seminar.permissions import organizer_required
 
 # Weeks per page of the archive: the coming weeks and the last few months, then older pages.
 WEEKS_PER_PAGE = 20
-
-
-def organizer_required(view):
-    """Signed-in organizers only; everyone else gets 403 (anonymous: the sign-in page)."""
-
-    @login_required
-    def wrapped(request: HttpRequest, *args, **kwargs):
-        if not is_organizer(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return wrapped
 
 
 @login_required

@@ -7,7 +7,7 @@ from django.urls import include, path, re_path
 
 from reviews import media
 from reviews.markdownx_views import MemberImageUploadView, MemberMarkdownifyView
-from seminar import reminder_views, schedule_views, views
+from seminar import views
 from seminar.lib.health import healthz
 
 admin.site.site_header = "Seminar"
@@ -26,51 +26,9 @@ urlpatterns = [
     path("language/", views.set_language, name="set_language"),
     path("invitations/", views.invitations, name="invitations"),
     path("invite/<str:token>/", views.accept_invitation, name="accept_invitation"),
-    path("unsubscribe/<str:token>/", reminder_views.unsubscribe, name="unsubscribe"),
-    path("reminders/", reminder_views.reminder_status, name="reminder_status"),
-    # Scheduling (issue 5): the organizers' board, stats, exports, calendar feeds.
-    path("schedule/", schedule_views.schedule, name="schedule"),
-    path("schedule/weeks/", schedule_views.create_weeks, name="schedule_create_weeks"),
-    path("schedule/weeks/<int:pk>/topics/", schedule_views.add_topic, name="schedule_add_topic"),
-    path(
-        "schedule/topics/<int:pk>/presenter/",
-        schedule_views.assign_presenter,
-        name="schedule_assign_presenter",
-    ),
-    path("schedule/topics/<int:pk>/move/", schedule_views.move_topic, name="schedule_move_topic"),
-    path(
-        "schedule/topics/<int:pk>/slots/",
-        schedule_views.set_slot_count,
-        name="schedule_set_slot_count",
-    ),
-    path(
-        "schedule/topics/<int:pk>/unlink-paper/",
-        schedule_views.unlink_paper,
-        name="schedule_unlink_paper",
-    ),
-    path(
-        "schedule/topics/<int:pk>/remove/",
-        schedule_views.remove_topic,
-        name="schedule_remove_topic",
-    ),
-    path(
-        "schedule/slots/<int:pk>/reviewer/",
-        schedule_views.assign_reviewer,
-        name="schedule_assign_reviewer",
-    ),
-    path("stats/", schedule_views.stats_page, name="stats"),
-    path("exports/reviews.csv", schedule_views.export_reviews_csv, name="export_reviews_csv"),
-    path("exports/reviews.json", schedule_views.export_reviews_json, name="export_reviews_json"),
-    path("exports/archive.zip", schedule_views.export_archive, name="export_archive"),
-    path("calendar/<str:token>.ics", schedule_views.member_calendar, name="member_calendar"),
-    path("calendar/<str:token>/group.ics", schedule_views.group_calendar, name="group_calendar"),
-    path("settings/calendar/", schedule_views.calendar_settings, name="calendar_settings"),
-    path("settings/unavailable/", schedule_views.unavailable_dates, name="unavailable_dates"),
-    path(
-        "settings/unavailable/<int:pk>/delete/",
-        schedule_views.unavailable_date_delete,
-        name="unavailable_date_delete",
-    ),
+    path("", include("seminar.scheduling.urls")),
+    path("", include("seminar.reports.urls")),
+    path("", include("seminar.reminders.urls")),
     path("papers/", include("papers.urls")),
     path("", include("reviews.urls")),
     path("accounts/", include("allauth.urls")),

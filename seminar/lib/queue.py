@@ -17,10 +17,12 @@ reach, so nothing is caught: a task's own exception propagates as it always did.
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from functools import partial
 from typing import Any
 
 from celery import Task
+from django.conf import settings
 from django.db import transaction
 from kombu.exceptions import OperationalError as BrokerOperationalError
 from redis.exceptions import RedisError
@@ -56,3 +58,12 @@ def enqueue_on_commit(task: Task, *args: Any, using: str | None = None, **kwargs
     """`enqueue` once the current transaction commits (at once outside one), so the worker
     always finds the rows the task is about."""
     transaction.on_commit(partial(enqueue, task, *args, **kwargs), using=using)
+
+
+def worker_gone_after() -> timedelta:
+    """How long after a task started its worker is certainly gone: Celery kills a task at its
+    hard time limit (`CELERY_TASK_TIME_LIMIT`) at the latest, and a minute more allows for the
+    kill itself and for clocks. Work claimed longer ago than this was abandoned and may be
+    taken up again (a stalled import, a reminder left "sending")."""
+    limit = getattr(settings, "CELERY_TASK_TIME_LIMIT", None) or 600
+    return timedelta(seconds=limit + 60)

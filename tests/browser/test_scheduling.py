@@ -14,8 +14,8 @@ from django.utils import timezone
 from icalendar import Calendar
 from playwright.sync_api import Page, expect
 
-from seminar import ical
 from seminar.models import Topic, Week
+from seminar.reports import calendar as ical
 from seminar.services import make_organizer
 from tests.browser.conftest import make_member, sign_in
 from tests.factories import CandidatePaperFactory, PaperSummaryFactory, TermFactory

@@ -20,10 +20,10 @@ from icalendar import Calendar
 
 from reviews import weekpage
 from reviews.services import export_week
-from seminar import ical
 from seminar.adapters import INVITATION_SESSION_KEY
 from seminar.forms import ProfileForm
 from seminar.models import Invitation, User
+from seminar.reports import calendar as ical
 from tests.factories import (
     ReviewerSlotFactory,
     ReviewFactory,

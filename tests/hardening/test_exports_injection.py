@@ -15,7 +15,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from seminar import exports
+from seminar.reports import exports
 from tests.factories import (
     ReviewerSlotFactory,
     ReviewFactory,
@@ -107,7 +107,7 @@ def test_csv_export_quotes_a_member_name_that_is_a_formula():
 
 
 def test_formula_guard_also_quotes_a_leading_nul_which_postgresql_cannot_store():
-    from seminar.exports import spreadsheet_cell
+    from seminar.reports.exports import spreadsheet_cell
 
     assert spreadsheet_cell("\x00=1+1") == "'\x00=1+1"
     assert spreadsheet_cell("") == ""

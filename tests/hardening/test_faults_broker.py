@@ -27,9 +27,9 @@ from django_celery_beat.models import PeriodicTask
 from papers import tasks as paper_tasks
 from papers.models import CandidatePaper, Digest
 from papers.services import stalled_after
-from seminar import tasks
 from seminar.lib.queue import enqueue
 from seminar.models import AssignmentChange, ReviewerSlot, SentReminder
+from seminar.reminders import tasks
 from tests.factories import ReviewerSlotFactory, TopicFactory, UserFactory, WeekFactory
 from tests.papers.builders import hf_digest
 

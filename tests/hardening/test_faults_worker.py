@@ -33,10 +33,12 @@ from django_celery_beat.models import PeriodicTask
 from bench.imports import bench_ids, synthetic_digest
 from papers import services as paper_services
 from papers import tasks as paper_tasks
+from papers.importing import CHUNK_SIZE
 from papers.models import CandidatePaper, Digest, PaperSummary
-from papers.services import CHUNK_SIZE, stalled_after, store_digest
-from seminar import reminders, tasks
+from papers.services import stalled_after, store_digest
+from seminar import reminders
 from seminar.models import SentReminder
+from seminar.reminders import tasks
 from tests.factories import (
     CandidatePaperFactory,
     ReviewerSlotFactory,

@@ -28,7 +28,7 @@ from django.core.exceptions import ValidationError
 from pytest_httpserver import HTTPServer
 
 from papers.models import Digest, DigestSource
-from papers.services import poll_digest_source
+from papers.polling import poll_digest_source
 from papers.tasks import poll_all_digest_sources
 from seminar.lib import outbound
 from tests.papers.conftest import SEED_DIGESTS

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
-from seminar import ical
+from seminar.reports import calendar as ical
 from tests.factories import ReviewerSlotFactory, TopicFactory, UserFactory, WeekFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.clock_sensitive]

@@ -14,7 +14,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from seminar import exports
+from seminar.reports import exports
 from tests.factories import (
     CandidatePaperFactory,
     ReviewerSlotFactory,

@@ -20,8 +20,9 @@ from django.urls import path, reverse
 
 from bench.reminders import run_reminder_benchmark
 from reviews.models import Review
-from seminar import reminders, tasks
+from seminar import reminders
 from seminar.models import ReminderPolicy, SentReminder, User
+from seminar.reminders import tasks
 from seminar.services import record_assignment_change
 from tests.factories import (
     ReviewerSlotFactory,

@@ -10,8 +10,8 @@ from django.core import mail
 from django.db import transaction
 from django.utils import timezone
 
-from seminar import tasks
 from seminar.models import AssignmentChange, SentReminder
+from seminar.reminders import tasks
 from seminar.services import record_assignment_change
 from tests.factories import ReviewerSlotFactory, TopicFactory, UserFactory, WeekFactory
 

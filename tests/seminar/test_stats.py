@@ -9,8 +9,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from seminar import stats
-from seminar.stats import Bucket
+from seminar.reports import stats
+from seminar.reports.stats import Bucket
 from tests.factories import (
     ReviewerSlotFactory,
     ReviewFactory,

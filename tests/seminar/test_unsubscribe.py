@@ -9,7 +9,8 @@ import pytest
 import time_machine
 from django.test import Client
 
-from seminar import reminders, tasks
+from seminar import reminders
+from seminar.reminders import tasks
 from tests.factories import ReviewerSlotFactory, TopicFactory, UserFactory, WeekFactory
 
 pytestmark = pytest.mark.django_db

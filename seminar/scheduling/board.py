@@ -1,0 +1,163 @@
+"""The organizers' board: upcoming weeks, each topic with its people, conflicts and
+suggestions, in a fixed number of queries.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from seminar.meetings import group_zone, local_date
+from seminar.models import (
+    AssignmentChange,
+    ReviewerSlot,
+    Topic,
+    User,
+    Week,
+)
+from seminar.scheduling.fairness import Conflict, ConflictKind, Suggestion
+from seminar.scheduling.suggestions import (
+    find_conflicts,
+    load_participation,
+    suggest_presenters,
+    suggest_reviewers,
+)
+
+BOARD_WEEKS = 16
+HISTORY_SHOWN = 30
+
+
+@dataclass
+class SlotCell:
+    slot: ReviewerSlot
+    review_state: str  # "", "draft" or "submitted"
+    flags: list[str]
+
+
+@dataclass
+class TopicCard:
+    topic: Topic
+    slots: list[SlotCell]
+    presenter_flags: list[str]
+    presenter_suggestions: list[Suggestion]
+    reviewer_suggestions: list[Suggestion]
+    first_open_slot: ReviewerSlot | None
+
+    @property
+    def unassigned(self) -> bool:
+        """Nobody presents or reviews it (so it may be removed)."""
+        return self.topic.presenter_id is None and all(
+            cell.slot.reviewer_id is None for cell in self.slots
+        )
+
+
+@dataclass
+class BoardWeek:
+    week: Week
+    topics: list[TopicCard]
+    conflicts: list[Conflict]
+    history: list[AssignmentChange]
+    away: list[User]  # members who marked the week's date unavailable
+
+
+@dataclass
+class Board:
+    weeks: list[BoardWeek]
+    members: list[User]
+
+
+def board_weeks(now: datetime | None = None) -> QuerySet[Week]:
+    """Upcoming weeks (from today on) with topics, papers, people, slots and reviews."""
+    now = now or timezone.now()
+    today = timezone.localtime(now, group_zone()).replace(hour=0, minute=0, second=0, microsecond=0)
+    slots = ReviewerSlot.objects.select_related("reviewer", "review").order_by("number")
+    topics = (
+        Topic.objects.select_related("presenter", "paper")
+        .prefetch_related(Prefetch("slots", queryset=slots))
+        .order_by("order")
+    )
+    return (
+        Week.objects.filter(starts_at__gte=today)
+        .select_related("term")
+        .prefetch_related(Prefetch("topics", queryset=topics))
+        .order_by("starts_at")
+    )
+
+
+def _review_state(slot: ReviewerSlot) -> str:
+    review = getattr(slot, "review", None) if hasattr(slot, "review") else None
+    if review is None:
+        return ""
+    return "submitted" if review.is_submitted else "draft"
+
+
+def schedule_board(*, now: datetime | None = None, limit: int = BOARD_WEEKS) -> Board:
+    """The organizers' board: upcoming weeks, each topic with its people, conflict flags and
+    fair suggestions for every open role, and the week's change history (nine queries)."""
+    weeks = list(board_weeks(now)[:limit])
+    participation = load_participation(dates=[local_date(w.starts_at) for w in weeks])
+    conflicts = find_conflicts(weeks=weeks, unavailable=participation.unavailable)
+    history: dict[int, list[AssignmentChange]] = defaultdict(list)
+    changes = (
+        AssignmentChange.objects.filter(topic__week__in=[w.pk for w in weeks])
+        .select_related("member", "actor", "topic")
+        .order_by("-created_at", "-pk")
+    )
+    for change in changes:
+        if len(history[change.topic.week_id]) < HISTORY_SHOWN:
+            history[change.topic.week_id].append(change)
+
+    rows = []
+    for week in weeks:
+        mine = [c for c in conflicts if c.week_id == week.pk]
+        flagged: dict[int, list[str]] = defaultdict(list)  # member -> week-wide kinds
+        for conflict in mine:
+            if conflict.kind != ConflictKind.OWN_TOPIC:
+                flagged[conflict.member.pk].append(conflict.kind)
+        own_topic = {c.slot_id for c in mine if c.kind == ConflictKind.OWN_TOPIC}
+        cards = []
+        for topic in week.topics.all():
+            topic.week = week  # already loaded: no query per topic
+            cells = []
+            for slot in topic.slots.all():
+                flags = list(flagged.get(slot.reviewer_id, [])) if slot.reviewer_id else []
+                if slot.pk in own_topic:
+                    flags.insert(0, ConflictKind.OWN_TOPIC)
+                cells.append(SlotCell(slot=slot, review_state=_review_state(slot), flags=flags))
+            first_open = next((c.slot for c in cells if c.slot.reviewer_id is None), None)
+            cards.append(
+                TopicCard(
+                    topic=topic,
+                    slots=cells,
+                    presenter_flags=list(flagged.get(topic.presenter_id, []))
+                    if topic.presenter_id
+                    else [],
+                    presenter_suggestions=(
+                        suggest_presenters(topic=topic, participation=participation)
+                        if topic.presenter_id is None
+                        else []
+                    ),
+                    reviewer_suggestions=(
+                        suggest_reviewers(topic=topic, participation=participation)
+                        if first_open is not None
+                        else []
+                    ),
+                    first_open_slot=first_open,
+                )
+            )
+        day = local_date(week.starts_at)
+        away = [m for m in participation.members if participation.is_unavailable(m.pk, day)]
+        rows.append(
+            BoardWeek(
+                week=week,
+                topics=cards,
+                conflicts=mine,
+                history=history.get(week.pk, []),
+                away=away,
+            )
+        )
+    return Board(weeks=rows, members=participation.members)

@@ -1,0 +1,13 @@
+"""What the seminar domain announces, for features that react without the domain knowing them.
+
+The core (models, services) sits below the feature rooms (scheduling, reminders, reports) and
+must not import them; a feature that wants to act on a domain event connects a receiver in
+`SeminarConfig.ready()` instead.
+"""
+
+from __future__ import annotations
+
+from django.dispatch import Signal
+
+# Sent after the transaction that recorded an `AssignmentChange` commits; kwargs: change_id.
+assignment_changed = Signal()
