@@ -20,7 +20,6 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from datetime import time as clock
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import make_password
@@ -31,6 +30,7 @@ from bench.search import ID_PREFIX, ensure_bench_papers, remove_bench_papers
 from papers.models import CandidatePaper
 from reviews.models import Review, ReviewSection
 from seminar.markdown import render_markdown
+from seminar.meetings import DEFAULT_DEADLINE, MEETING_TIME
 from seminar.models import ReviewerSlot, Term, Topic, User, Week
 from seminar.services import make_organizer
 
@@ -319,13 +319,13 @@ def _weeks(plan: Plan) -> tuple[list[Week], list[Week]]:
     for day in past_days + upcoming_days:
         key = _term_key(day)
         numbers[key] = numbers.get(key, 0) + 1
-        starts_at = datetime.combine(day, clock(19, 0), tzinfo=zone)
+        starts_at = datetime.combine(day, MEETING_TIME, tzinfo=zone)
         weeks.append(
             Week(
                 term=terms[key],
                 number=numbers[key],
                 starts_at=starts_at,
-                review_deadline=datetime.combine(day - timedelta(days=1), clock(23, 59), zone),
+                review_deadline=DEFAULT_DEADLINE.deadline_for(starts_at),
                 place="공학관 301호" if numbers[key] % 4 else "온라인",
                 online_url="https://meet.example.org/seminar",
             )

@@ -60,7 +60,7 @@ def _before_deadline(week: Week, now: datetime | None) -> bool:
 def _has_review(slot: ReviewerSlot) -> bool:
     # `hasattr` on a reverse one-to-one is False when there is none (and uses the cache that
     # select_related filled, so this costs no query on prefetched pages).
-    return hasattr(slot, "review")
+    return slot.current_review is not None
 
 
 def can_claim_slot(user: Any, slot: ReviewerSlot, now: datetime | None = None) -> bool:

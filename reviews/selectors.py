@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from reviews.models import Review
+from reviews.models import Review, ReviewSection
+from reviews.permissions import can_read_review
 from seminar import selectors as seminar_selectors
 from seminar.models import ReviewerSlot, Topic, Week
 
@@ -40,7 +42,7 @@ def slot_state(slot: ReviewerSlot, now: datetime | None = None) -> str:
     """Not started, draft, submitted; late when submitted late or still missing after the
     deadline."""
     now = now or timezone.now()
-    review = getattr(slot, "review", None) if hasattr(slot, "review") else None
+    review = slot.current_review
     if review is not None and review.is_submitted:
         return SlotState.LATE if review.is_late else SlotState.SUBMITTED
     if now > slot.topic.week.review_deadline:
@@ -146,3 +148,50 @@ def latest_summary(topic: Topic) -> PaperSummary | None:
         .order_by("-digest__date", "-pk")
         .first()
     )
+
+
+def weeks_with_content() -> QuerySet[Week]:
+    """Weeks with everything a week page shows, in a constant number of queries."""
+    sections = ReviewSection.objects.order_by("order")
+    slots = ReviewerSlot.objects.select_related(
+        "reviewer", "review", "review__author"
+    ).prefetch_related(Prefetch("review__sections", queryset=sections))
+    # A paper's search text is kilobytes that no page shows.
+    topics = (
+        Topic.objects.select_related("presenter", "paper")
+        .defer("paper__search_text")
+        .prefetch_related(Prefetch("slots", queryset=slots.order_by("number")))
+    )
+    return Week.objects.select_related("term").prefetch_related(
+        Prefetch("topics", queryset=topics.order_by("order"))
+    )
+
+
+def visible_review(slot: ReviewerSlot, user) -> Review | None:
+    """The slot's review if this user may read it (the rule is `can_read_review`'s)."""
+    review = slot.current_review
+    return review if review is not None and can_read_review(user, review) else None
+
+
+def add_review_counts(weeks: Iterable[Week]) -> list[Week]:
+    """Set `slots_total`, `slots_open` and `reviews_submitted` on each week, in one query
+    over these weeks' slots only (counting in the weeks' own query would aggregate every
+    week before the page is cut out)."""
+    weeks = list(weeks)
+    counts = {
+        row["topic__week_id"]: row
+        for row in ReviewerSlot.objects.filter(topic__week__in=[w.pk for w in weeks])
+        .values("topic__week_id")
+        .annotate(
+            slots_total=Count("pk"),
+            slots_open=Count("pk", filter=Q(reviewer__isnull=True)),
+            reviews_submitted=Count("review", filter=Q(review__status=Review.Status.SUBMITTED)),
+        )
+        .order_by()
+    }
+    for week in weeks:
+        row = counts.get(week.pk, {})
+        week.slots_total = row.get("slots_total", 0)
+        week.slots_open = row.get("slots_open", 0)
+        week.reviews_submitted = row.get("reviews_submitted", 0)
+    return weeks

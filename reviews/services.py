@@ -8,7 +8,6 @@ so two requests racing each other cannot both win.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
@@ -21,34 +20,12 @@ from django.utils.translation import gettext as _
 from reviews import weekpage
 from reviews.models import Review, ReviewSection
 from reviews.permissions import can_write_review_for
-from seminar.models import ReviewerSlot, Term, Topic, User, Week
+from seminar.models import ReviewerSlot, User, Week
 from seminar.services import record_assignment_change
 
 # A review is a handful of sections; these bounds only stop abuse.
 MAX_SECTIONS = 30
 MAX_BODY_CHARS = 50_000
-
-
-def find_or_create_member(*, name: str, cache: dict[str, User] | None = None) -> User:
-    """The member with this display name; an inactive placeholder member if nobody has it.
-
-    Archived pages name people who may never sign in; they still deserve their reviews.
-    An organizer can later merge or activate the placeholder.
-    """
-    name = " ".join(name.split())
-    if cache is not None and name in cache:
-        return cache[name]
-    user = User.objects.filter(name=name).order_by("-is_active", "pk").first()
-    if user is None:
-        user = User.objects.create_user(
-            email=f"imported-{hashlib.sha1(name.encode()).hexdigest()[:12]}@invalid.example",
-            password=None,
-            name=name,
-            is_active=False,
-        )
-    if cache is not None:
-        cache[name] = user
-    return user
 
 
 def replace_sections(*, review: Review, sections: Sequence[weekpage.ReviewSection]) -> None:
@@ -69,62 +46,6 @@ def _section(*, review: Review, order: int, heading: str, body: str) -> ReviewSe
 
     section.body_html = render_markdown(body)
     return section
-
-
-@transaction.atomic
-def import_week_page(
-    *,
-    page: weekpage.WeekPage,
-    term: Term,
-    number: int,
-    starts_at: datetime,
-    review_deadline: datetime,
-) -> Week:
-    """Create week `number` of `term` from a parsed page: topics, people, reviews, open slots.
-
-    Refuses (IntegrityError) when the week already exists: importing must never silently merge
-    into a week someone is editing.
-    """
-    week = Week.objects.create(
-        term=term, number=number, starts_at=starts_at, review_deadline=review_deadline
-    )
-    people: dict[str, User] = {}
-    for topic_page in page.topics:
-        topic = Topic.objects.create(
-            week=week,
-            order=topic_page.number,
-            title=topic_page.title,
-            presenter=(
-                find_or_create_member(name=topic_page.presenter, cache=people)
-                if topic_page.presenter
-                else None
-            ),
-            paper=_paper_for_title(topic_page.title),
-        )
-        for slot_page in topic_page.slots:
-            reviewer = (
-                find_or_create_member(name=slot_page.reviewer, cache=people)
-                if slot_page.reviewer
-                else None
-            )
-            slot = ReviewerSlot.objects.create(
-                topic=topic, number=slot_page.number, reviewer=reviewer
-            )
-            if slot_page.sections:
-                review = Review.objects.create(
-                    slot=slot,
-                    author=reviewer,
-                    status=Review.Status.SUBMITTED,
-                    submitted_at=min(timezone.now(), review_deadline),
-                )
-                replace_sections(review=review, sections=slot_page.sections)
-    return week
-
-
-def _paper_for_title(title: str):
-    from papers.models import CandidatePaper
-
-    return CandidatePaper.objects.filter(title__iexact=title.strip()).first()
 
 
 # --- reviewer slots -----------------------------------------------------------------------
@@ -214,7 +135,7 @@ def release_slot(
             _("The review deadline has passed; ask an organizer to change reviewers."),
             code="deadline",
         )
-    review = Review.objects.filter(slot=slot).first()
+    review = slot.current_review
     if review is not None and review.is_submitted:
         raise ValidationError(
             _("You submitted a review for this slot, so it can no longer be released."),
@@ -313,7 +234,7 @@ def _write_review(
     if not can_write_review_for(actor, slot):
         raise PermissionDenied
     week = slot.topic.week
-    review = Review.objects.filter(slot=slot).first()
+    review = slot.current_review
     late = now > week.review_deadline
     if late and review is not None and review.is_submitted:
         raise ValidationError(
@@ -384,34 +305,3 @@ def submit_review(
     return _write_review(
         slot=slot, sections=sections, actor=actor, submit=True, version=version, now=now
     )
-
-
-# --- the group's markdown page -------------------------------------------------------------
-
-
-def week_page_for(week: Week) -> weekpage.WeekPage:
-    """The week as the group's page: submitted reviews only (drafts are private).
-
-    Reads `week.topics.all()`, `topic.slots.all()` and `slot.review.sections.all()`, so a week
-    from `seminar.selectors.weeks_with_content()` costs no further query.
-    """
-    topics = []
-    for topic in week.topics.all():
-        slots = []
-        for slot in topic.slots.all():
-            review = getattr(slot, "review", None) if hasattr(slot, "review") else None
-            sections: tuple[weekpage.ReviewSection, ...] = ()
-            if review is not None and review.is_submitted:
-                sections = tuple(
-                    weekpage.ReviewSection(s.heading, s.body) for s in review.sections.all()
-                )
-            reviewer = slot.reviewer.display_name if slot.reviewer else None
-            slots.append(weekpage.ReviewSlotPage(slot.number, reviewer, sections))
-        presenter = topic.presenter.display_name if topic.presenter else None
-        topics.append(weekpage.TopicPage(topic.order, topic.title, presenter, tuple(slots)))
-    return weekpage.WeekPage(week.number, tuple(topics))
-
-
-def export_week(week: Week) -> str:
-    """The week's page in exactly the group's format."""
-    return weekpage.render_week_page(week_page_for(week))

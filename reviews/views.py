@@ -19,13 +19,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from reviews import services, weekpage
+from reviews import pages, services, weekpage
 from reviews.forms import section_formset
-from reviews.models import Review
 from reviews.permissions import can_export_week, can_write_review_for, is_member
-from reviews.selectors import latest_summary, slot_state
+from reviews.selectors import latest_summary, slot_state, weeks_with_content
 from seminar.models import ReviewerSlot, Week
-from seminar.selectors import weeks_with_content
 
 _REARRANGE = re.compile(r"(add|remove|up|down)(?::sections-(\d+))?")
 
@@ -45,10 +43,6 @@ def _slot_for_writing(request: HttpRequest, pk: int) -> ReviewerSlot:
     if not can_write_review_for(request.user, slot):
         raise PermissionDenied
     return slot
-
-
-def _review_of(slot: ReviewerSlot) -> Review | None:
-    return getattr(slot, "review", None) if hasattr(slot, "review") else None
 
 
 def _week_anchor(slot: ReviewerSlot) -> str:
@@ -155,7 +149,7 @@ def _render_editor(
     errors: list[str] | None = None,
     note: str = "",
 ) -> HttpResponse:
-    review = _review_of(slot)
+    review = slot.current_review
     week = slot.topic.week
     now = timezone.now()
     deadline_passed = now > week.review_deadline
@@ -186,7 +180,7 @@ def _render_editor(
 @login_required
 def review_edit(request: HttpRequest, pk: int) -> HttpResponse:
     slot = _slot_for_writing(request, pk)
-    review = _review_of(slot)
+    review = slot.current_review
     if request.method != "POST":
         if review is not None:
             sections = [weekpage.ReviewSection(s.heading, s.body) for s in review.sections.all()]
@@ -223,7 +217,7 @@ def review_edit(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         if error.code == "conflict":
             # Saving again is then a deliberate choice to replace the other version.
-            version = services.version_of(Review.objects.filter(slot=slot).first())
+            version = services.version_of(slot.current_review)
         return _render_editor(request, slot, formset, version=version, errors=error.messages)
 
     if action == "submit":
@@ -303,6 +297,6 @@ def week_export(request: HttpRequest, pk: int) -> HttpResponse:
     week = get_object_or_404(weeks_with_content(), pk=pk)
     if not can_export_week(request.user, week):
         raise PermissionDenied
-    response = HttpResponse(services.export_week(week), content_type="text/markdown; charset=utf-8")
+    response = HttpResponse(pages.export_week(week), content_type="text/markdown; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="week-{week.number}.md"'
     return response

@@ -5,10 +5,11 @@ from django.db import DEFAULT_DB_ALIAS
 from django.db.models.signals import post_migrate
 
 
-def secure_organizers_group(sender: AppConfig, using: str = DEFAULT_DB_ALIAS, **kwargs) -> None:
-    """After every `migrate`, bring the organizers group back to its allow-list and strip the
-    denied permissions (seminar/permissions.py), so existing deployments are fixed without a
-    data migration and a grant made by hand in the admin does not last.
+def after_migrate(sender: AppConfig, using: str = DEFAULT_DB_ALIAS, **kwargs) -> None:
+    """After every `migrate`: create the worker's missing beat schedules (seminar/beat.py),
+    and bring the organizers group back to its allow-list, stripping the denied permissions
+    (seminar/permissions.py), so existing deployments are fixed without a data migration and
+    a grant made by hand in the admin does not last.
 
     `post_migrate` is sent once per app, and each app's permissions are created by its own
     signal; acting on the last app's signal sees every permission (papers and reviews come
@@ -17,9 +18,12 @@ def secure_organizers_group(sender: AppConfig, using: str = DEFAULT_DB_ALIAS, **
     with_models = [c for c in apps.get_app_configs() if c.models_module is not None]
     if using != DEFAULT_DB_ALIAS or not with_models or sender is not with_models[-1]:
         return
+    # Imported here: this module is loaded before the app registry can import models.
+    from seminar.beat import ensure_beat_schedules
     from seminar.services import ensure_organizers_group
 
     ensure_organizers_group()
+    ensure_beat_schedules()
 
 
 class SeminarConfig(AppConfig):
@@ -30,7 +34,7 @@ class SeminarConfig(AppConfig):
         from seminar.reminders.receivers import send_assignment_email_on_change
         from seminar.signals import assignment_changed
 
-        post_migrate.connect(secure_organizers_group, dispatch_uid="seminar.secure_organizers")
+        post_migrate.connect(after_migrate, dispatch_uid="seminar.after_migrate")
         assignment_changed.connect(
             send_assignment_email_on_change, dispatch_uid="seminar.reminders.assignment_email"
         )

@@ -312,6 +312,12 @@ class ReviewerSlot(models.Model):
         return f"{self.topic} · 리뷰 {self.number}"
 
     @property
+    def current_review(self):
+        """The slot's review (draft or submitted), or None. The one way to ask: the reverse
+        one-to-one raises when there is none, and a prefetched slot answers without a query."""
+        return getattr(self, "review", None)
+
+    @property
     def is_open(self) -> bool:
         return self.reviewer_id is None
 

@@ -10,6 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from reviews import selectors as review_selectors
 from reviews.selectors import dashboard_for
 from seminar import selectors, services
 from seminar.adapters import forget_invitation, remember_invitation
@@ -40,13 +41,13 @@ def week_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.weeks_for_archive(), WEEKS_PER_PAGE).get_page(
         request.GET.get("page")
     )
-    weeks = selectors.add_review_counts(page.object_list)
+    weeks = review_selectors.add_review_counts(page.object_list)
     return render(request, "seminar/week_list.html", {"weeks": weeks, "page": page, "today": today})
 
 
 @login_required
 def week_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    week = get_object_or_404(selectors.weeks_with_content(), pk=pk)
+    week = get_object_or_404(review_selectors.weeks_with_content(), pk=pk)
     return render(request, "seminar/week_detail.html", {"week": week, "now": timezone.now()})
 
 

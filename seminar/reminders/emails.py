@@ -187,7 +187,7 @@ def weekly_summary(now: datetime) -> dict:
         .select_related("reviewer", "review", "topic__week")
         .order_by("topic__week__starts_at", "topic__order", "number")
     ):
-        review = getattr(slot, "review", None) if hasattr(slot, "review") else None
+        review = slot.current_review
         if review is None or not review.is_submitted:
             late.append({"slot": slot, "topic": slot.topic, "missing": True})
         elif review.is_late:

@@ -1,7 +1,7 @@
 """Exports for organizers: a term's reviews as CSV or JSON, the archive as a zip of pages.
 
 Only submitted reviews are exported (drafts are their authors' alone). The week pages in the
-zip are exactly what `manage.py export_week` prints (`reviews.services.export_week`).
+zip are exactly what `manage.py export_week` prints (`reviews.pages.export_week`).
 """
 
 from __future__ import annotations
@@ -21,9 +21,9 @@ from django.utils import timezone
 
 from reviews import weekpage
 from reviews.models import Review, ReviewSection
-from reviews.services import export_week
+from reviews.pages import export_week
+from reviews.selectors import weeks_with_content
 from seminar.models import Term, Week
-from seminar.selectors import weeks_with_content
 
 CSV_COLUMNS = [
     "term",

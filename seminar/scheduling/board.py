@@ -89,7 +89,7 @@ def board_weeks(now: datetime | None = None) -> QuerySet[Week]:
 
 
 def _review_state(slot: ReviewerSlot) -> str:
-    review = getattr(slot, "review", None) if hasattr(slot, "review") else None
+    review = slot.current_review
     if review is None:
         return ""
     return "submitted" if review.is_submitted else "draft"

@@ -12,7 +12,6 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from reviews.models import Review
 from seminar.models import (
     AssignmentChange,
     ReviewerSlot,
@@ -114,7 +113,7 @@ def assign_reviewer(
     if (previous.pk if previous else None) == (member.pk if member else None):
         return slot
     _check_expected(previous, expected)
-    review = Review.objects.filter(slot=slot).first()
+    review = slot.current_review
     if review is not None and review.is_submitted:
         raise ValidationError(
             _("%(name)s has submitted a review for this slot; it stays theirs.")

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import template
 
-from seminar import selectors
+from reviews import selectors as review_selectors
 from seminar.permissions import is_organizer as is_organizer_predicate
 
 register = template.Library()
@@ -11,7 +11,7 @@ register = template.Library()
 @register.simple_tag
 def visible_review(slot, user):
     """The slot's review if `user` may read it (submitted, or their own draft)."""
-    return selectors.visible_review(slot, user)
+    return review_selectors.visible_review(slot, user)
 
 
 @register.filter

@@ -19,7 +19,7 @@ from django.urls import reverse
 from icalendar import Calendar
 
 from reviews import weekpage
-from reviews.services import export_week
+from reviews.pages import export_week
 from seminar.adapters import INVITATION_SESSION_KEY
 from seminar.forms import ProfileForm
 from seminar.models import Invitation, User

@@ -10,7 +10,7 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from reviews import services
+from reviews import pages, services
 from reviews.weekpage import ReviewSection
 from tests.factories import (
     ReviewerSlotFactory,
@@ -174,7 +174,7 @@ def test_week_export_downloads_the_groups_markdown(member_client, member):
     assert response["Content-Type"] == "text/markdown; charset=utf-8"
     assert response["Content-Disposition"] == f'attachment; filename="week-{week.number}.md"'
     text = response.content.decode()
-    assert text == services.export_week(week)
+    assert text == pages.export_week(week)
     assert text.startswith(f"# 📚 - {week.number}주차\n")
     assert f"- **리뷰어**: {member.name}\n\n1. 리뷰\n\n본문\n\n---" in text
     page = member_client.get(week.get_absolute_url()).content.decode()

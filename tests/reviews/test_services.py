@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from reviews import services
+from reviews import pages, services
 from reviews.models import Review
 from reviews.weekpage import ReviewSection
 from seminar.models import AssignmentChange, ReviewerSlot, Week
@@ -304,7 +304,7 @@ def test_export_week_writes_submitted_reviews_and_hides_drafts(member, other_mem
     ReviewerSlotFactory(topic=topic, number=3)
     services.submit_review(slot=done, sections=THREE[:1], actor=member)
     services.save_draft(slot=draft, sections=[ReviewSection("비밀", "초안")], actor=other_member)
-    text = services.export_week(topic.week)
+    text = pages.export_week(topic.week)
     assert text == (
         f"# 📚 - {topic.week.number}주차\n\n"
         "### 주제 1: Paper A\n- **발표자**: 발표자\n\n"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
-from reviews.services import export_week
+from reviews.pages import export_week
+from reviews.selectors import weeks_with_content
 from seminar.models import Term
-from seminar.selectors import weeks_with_content
 from seminar.services import get_term
 
 

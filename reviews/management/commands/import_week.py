@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -11,13 +11,13 @@ from django.db.models import Max
 from django.utils import timezone
 
 from reviews import weekpage
-from reviews.services import import_week_page
+from reviews.pages import import_week_page
+from seminar.meetings import DEFAULT_DEADLINE, MEETING_TIME, group_zone
 from seminar.models import Term
 from seminar.services import get_term
 
 # When a page gives only a date: the group meets in the evening and reviews are due the night
 # before (the same as the demo week).
-MEETING_TIME = time(19, 0)
 
 
 def _parse_date(value: str) -> date:
@@ -74,8 +74,8 @@ class Command(BaseCommand):
                 if last["starts_at"]
                 else timezone.localdate()
             )
-        starts_at = datetime.combine(date, MEETING_TIME, tzinfo=timezone.get_current_timezone())
-        deadline = (starts_at - timedelta(days=1)).replace(hour=23, minute=59)
+        starts_at = datetime.combine(date, MEETING_TIME, tzinfo=group_zone())
+        deadline = DEFAULT_DEADLINE.deadline_for(starts_at)
         try:
             week = import_week_page(
                 page=page,

@@ -1,23 +1,29 @@
-"""Demo data for `make run`: the seed week page, its people, and the seed digests."""
+"""Demo data for `make run`: the seed week page, its people, and the seed digests.
+
+The seed files in `seeds/` are the reading group's own (a week page and four daily digests),
+the same as the test suite's fixtures; the demo keeps its own copy so production code never
+reads `tests/`.
+"""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from allauth.account.models import EmailAddress
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from papers.services import import_digest_file
 from reviews import weekpage
-from reviews.services import import_week_page
+from reviews.pages import import_week_page
+from seminar.meetings import DEFAULT_DEADLINE, MEETING_TIME, group_zone
 from seminar.models import Term, User, Week
 from seminar.services import ensure_organizers_group, make_organizer
 
 DEMO_PASSWORD = "seminar-demo"
 ORGANIZER_EMAIL = "organizer@example.com"
-SEEDS_DIR = Path(settings.BASE_DIR) / "tests" / "fixtures" / "seeds"
+SEEDS_DIR = Path(__file__).resolve().parent / "seeds"
 WEEK_PAGE = SEEDS_DIR / "000_fc51c2f87046c2e4.txt"
 DIGESTS = sorted(SEEDS_DIR.glob("00[1-9]_*.txt"))
 DEMO_TERM = "데모 학기"
@@ -50,9 +56,7 @@ def _names_in(page: weekpage.WeekPage) -> list[str]:
 
 def _next_thursday_evening(today: date) -> datetime:
     days = (3 - today.weekday()) % 7 or 7
-    return datetime.combine(
-        today + timedelta(days=days), time(19, 0), tzinfo=timezone.get_current_timezone()
-    )
+    return datetime.combine(today + timedelta(days=days), MEETING_TIME, tzinfo=group_zone())
 
 
 @transaction.atomic
@@ -75,7 +79,7 @@ def seed_demo() -> list[str]:
     )
     if not Week.objects.filter(term=term, number=1).exists():
         starts_at = _next_thursday_evening(today)
-        deadline = (starts_at - timedelta(days=1)).replace(hour=23, minute=59)
+        deadline = DEFAULT_DEADLINE.deadline_for(starts_at)
         import_week_page(
             page=page, term=term, number=1, starts_at=starts_at, review_deadline=deadline
         )
@@ -86,8 +90,6 @@ def seed_demo() -> list[str]:
 
 
 def _import_demo_digests() -> list[str]:
-    from papers.services import import_digest_file
-
     lines = []
     for path in DIGESTS:
         digest = import_digest_file(path=path)
