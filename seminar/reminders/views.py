@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from seminar import reminders
 from seminar.models import ReminderPolicy, SentReminder, User
-from seminar.views import organizer_required
+from seminar.permissions import organizer_required
 
 
 def _masked(email: str) -> str:

@@ -5,7 +5,7 @@ Playwright's sync API keeps an event loop running in the test thread for as long
 started, and Django refuses ORM calls from a thread with a running loop unless
 DJANGO_ALLOW_ASYNC_UNSAFE is set. So the variable is set, and Playwright started and stopped,
 around this package only: set for the whole test session it would leak into
-`manage.py check --deploy` (tests/seminar/test_deploy.py), which rightly refuses it.
+`manage.py check --deploy` (tests/seminar/lib/test_checks.py), which rightly refuses it.
 """
 
 from __future__ import annotations

@@ -210,7 +210,7 @@ def test_production_settings_send_secure_cookies_hsts_and_redirect_to_https():
     assert "PLAIN 301 https://seminar.example.org/healthz" in lines
     hsts = next(line for line in lines if line.startswith("HSTS"))
     assert "max-age=31536000" in hsts and "includeSubDomains" in hsts
-    # `check --deploy` is clean: tests/seminar/test_deploy.py.
+    # `check --deploy` is clean: tests/seminar/lib/test_checks.py.
 
 
 # --- digest uploads --------------------------------------------------------------------------

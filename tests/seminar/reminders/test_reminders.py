@@ -364,7 +364,7 @@ class FlakyBackend(EmailBackend):
 
 @pytest.fixture
 def flaky_mail(settings):
-    settings.EMAIL_BACKEND = "tests.seminar.test_reminders.FlakyBackend"
+    settings.EMAIL_BACKEND = "tests.seminar.reminders.test_reminders.FlakyBackend"
     FlakyBackend.failing = True
     yield FlakyBackend
     FlakyBackend.failing = True
