@@ -9,7 +9,7 @@ from django.utils.translation import pgettext_lazy
 
 from papers.models import CandidatePaper, PaperInterest
 from papers.selectors import STATUS_ALL, PoolFilters
-from papers.services import decode_digest_bytes, max_digest_bytes
+from papers.text import decode_digest_bytes, max_digest_bytes
 
 DIGEST_UPLOAD_ACCEPT = ".md,.txt,.markdown,text/markdown,text/plain"
 

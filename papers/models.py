@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -13,6 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from papers.search import build_search_text
+from papers.sources import MAX_DAYS_BACK, location_problem
+from seminar.lib.queue import worker_gone_after
 
 # arXiv ids are stored without a version suffix, so `2505.17612v2` and `2505.17612` can never
 # become two candidates. The database refuses a versioned id outright.
@@ -52,8 +52,6 @@ class DigestSource(models.Model):
         return self.name
 
     def clean(self) -> None:
-        from papers.sources import MAX_DAYS_BACK, location_problem
-
         problems = {}
         problem = location_problem(kind=self.kind, location=self.location)
         if problem:
@@ -125,9 +123,8 @@ class Digest(models.Model):
         """Pending or running for longer than any import may take: its worker is gone."""
         if self.is_finished:
             return False
-        limit = getattr(settings, "CELERY_TASK_TIME_LIMIT", None) or 600
         since = self.started_at or self.created_at
-        return since < timezone.now() - timedelta(seconds=limit + 60)
+        return since < timezone.now() - worker_gone_after()
 
     @property
     def can_retry(self) -> bool:

@@ -1,7 +1,7 @@
 """Reading digests from where they are published: a folder or an HTTP(S) URL.
 
 Plain helpers with no database access: they turn a location into bytes or a clear error.
-`papers.services.poll_digest_source` decides what to import and records the outcome.
+`papers.polling.poll_digest_source` decides what to import and records the outcome.
 """
 
 from __future__ import annotations

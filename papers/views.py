@@ -8,7 +8,6 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -21,8 +20,8 @@ from papers.forms import (
     max_upload_files,
 )
 from papers.models import CandidatePaper, Digest, DigestSource
-from seminar.permissions import is_member
-from seminar.views import organizer_required
+from seminar.lib.redirects import safe_next
+from seminar.permissions import is_member, organizer_required
 
 RUNS_PER_PAGE = 50
 PAPERS_SHOWN = 300
@@ -211,9 +210,4 @@ def _wants_json(request: HttpRequest) -> bool:
 
 def _back(request: HttpRequest, paper: CandidatePaper) -> HttpResponse:
     """Back where the form was (a safe `next`), else to the paper."""
-    next_url = request.POST.get("next", "")
-    if next_url and url_has_allowed_host_and_scheme(
-        next_url, {request.get_host()}, require_https=request.is_secure()
-    ):
-        return redirect(next_url)
-    return redirect(paper.get_absolute_url())
+    return redirect(safe_next(request, fallback=paper.get_absolute_url()))

@@ -15,7 +15,6 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -23,6 +22,7 @@ from reviews import pages, services, weekpage
 from reviews.forms import section_formset
 from reviews.permissions import can_export_week, can_write_review_for, is_member
 from reviews.selectors import latest_summary, slot_state, weeks_with_content
+from seminar.lib.redirects import safe_next
 from seminar.models import ReviewerSlot, Week
 
 _REARRANGE = re.compile(r"(add|remove|up|down)(?::sections-(\d+))?")
@@ -49,15 +49,6 @@ def _week_anchor(slot: ReviewerSlot) -> str:
     return f"{slot.topic.week.get_absolute_url()}#topic-{slot.topic.order}-review-{slot.number}"
 
 
-def _next_or(request: HttpRequest, default: str) -> str:
-    target = request.POST.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, {request.get_host()}, request.is_secure()
-    ):
-        return target
-    return default
-
-
 # --- slots --------------------------------------------------------------------------------
 
 
@@ -71,7 +62,7 @@ def claim(request: HttpRequest, pk: int) -> HttpResponse:
         services.claim_slot(slot=slot, member=request.user, actor=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-        return redirect(_next_or(request, _week_anchor(slot)))
+        return redirect(safe_next(request, _week_anchor(slot)))
     messages.success(
         request,
         _("Review %(number)d of “%(title)s” is yours. Write it here whenever you like.")
@@ -96,7 +87,7 @@ def release(request: HttpRequest, pk: int) -> HttpResponse:
             _("You gave back review %(number)d of “%(title)s”.")
             % {"number": slot.number, "title": slot.topic.title},
         )
-    return redirect(_next_or(request, reverse("home")))
+    return redirect(safe_next(request, reverse("home")))
 
 
 # --- the editor ---------------------------------------------------------------------------

@@ -6,7 +6,6 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -15,6 +14,7 @@ from reviews.selectors import dashboard_for
 from seminar import selectors, services
 from seminar.adapters import forget_invitation, remember_invitation
 from seminar.forms import InvitationForm, ProfileForm
+from seminar.lib.redirects import safe_next
 from seminar.models import Invitation, User
 from seminar.permissions import organizer_required
 
@@ -57,9 +57,7 @@ def set_language(request: HttpRequest) -> HttpResponse:
     language = request.POST.get("language", "")
     if language not in dict(User.Language.choices):
         language = "ko"
-    next_url = request.POST.get("next") or "/"
-    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
-        next_url = "/"
+    next_url = safe_next(request)
     if request.user.is_authenticated:
         request.user.language = language
         request.user.save(update_fields=["language"])

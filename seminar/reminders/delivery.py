@@ -14,8 +14,9 @@ Three steps, each a plain function of an explicit `now` so tests can travel in t
 
 What a crash costs. The claim is committed before the SMTP conversation and the row is marked
 sent right after it, so a worker killed in between leaves the row in "sending". Once a row has
-been sending for longer than any task may live (`sending_stale_after()`: the hard time limit
-`CELERY_TASK_TIME_LIMIT` and a minute, after which the task that claimed it is certainly dead),
+been sending for longer than any task may live (`seminar.lib.queue.worker_gone_after()`: the
+hard time limit `CELERY_TASK_TIME_LIMIT` and a minute, after which the task that claimed it is
+certainly dead),
 the next run (`send_due_reminders` every 15 minutes, or the `send_reminders` command) puts it
 back in the queue with `requeue_interrupted()`, and it is sent. Nothing is lost to a crash, and
 nothing already sent goes out again, with one exception by choice: a crash inside the SMTP
@@ -38,11 +39,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Exists, F, OuterRef
 from django.utils import timezone
 
+from seminar.lib.queue import worker_gone_after
 from seminar.models import (
     AssignmentChange,
     ReminderPolicy,
@@ -120,10 +121,8 @@ def queue_weekly_reminders(now: datetime) -> list[int]:
 
 
 def sending_stale_after() -> timedelta:
-    """How long a row may stay "sending" before its sender counts as dead: the worker's hard
-    time limit (a task is killed then at the latest) and a minute."""
-    limit = getattr(settings, "CELERY_TASK_TIME_LIMIT", None) or 600
-    return timedelta(seconds=limit + 60)
+    """How long a row may stay "sending" before its sender counts as dead."""
+    return worker_gone_after()
 
 
 def requeue_interrupted(now: datetime, policy: ReminderPolicy | None = None) -> int:

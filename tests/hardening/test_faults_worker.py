@@ -30,7 +30,6 @@ from django.db.models import F
 from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
-from bench.imports import bench_ids, synthetic_digest
 from papers import services as paper_services
 from papers import tasks as paper_tasks
 from papers.importing import CHUNK_SIZE
@@ -48,7 +47,7 @@ from tests.factories import (
 )
 from tests.hardening.conftest import postgres_only, test_database_url
 from tests.hardening.mail import BLOCK_ON, BLOCKED_MARKER, recipients
-from tests.papers.builders import hf_digest
+from tests.papers.builders import hf_digest, numbered_ids
 
 PAPERS = 2 * CHUNK_SIZE + 1
 
@@ -87,10 +86,11 @@ def _kill(process: subprocess.Popen) -> None:
 @postgres_only
 @pytest.mark.django_db(transaction=True)
 def test_an_import_whose_worker_was_killed_is_finished_by_the_sweeper(celery_worker, tmp_path):
-    ids = bench_ids(PAPERS)
+    ids = numbered_ids(PAPERS)
     CandidatePaperFactory(arxiv_id=ids[-1], title="Already known")
     path = tmp_path / "long.md"
-    path.write_text(synthetic_digest(ids, day=date(2008, 1, 15)), encoding="utf-8")
+    digest = hf_digest(date(2008, 1, 15), [(arxiv_id, f"Paper {arxiv_id}") for arxiv_id in ids])
+    path.write_text(digest, encoding="utf-8")
     # Another transaction holds the last paper, so the import stops in its last chunk.
     lock = connections.create_connection("default")
     with lock.cursor() as cursor:

@@ -28,3 +28,9 @@ def list_digest(day: date, papers: list[tuple[str, str, int, list[str]]]) -> str
         lines += [f"Vote: {votes}", "", f"Authors: {', '.join(authors)}", ""]
         lines += ["- ***What's New***: 새로운 점입니다.", "- ***Technical Details***: 세부.", ""]
     return "\n".join(lines)
+
+
+def numbered_ids(count: int) -> list[str]:
+    """`count` distinct arXiv ids of 2008 (four-digit numbers, 9,999 per month): long before
+    Hugging Face Daily Papers existed, so they never meet a real candidate."""
+    return [f"08{1 + n // 9999:02d}.{1 + n % 9999:04d}" for n in range(count)]

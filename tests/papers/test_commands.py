@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import json
 import shutil
 from io import StringIO
 
@@ -56,14 +55,3 @@ def test_import_digests_fails_when_a_file_has_no_papers_or_is_missing(tmp_path):
     assert "No papers were found in this digest." in output
     assert "missing.md: no such file" in output
     assert Digest.objects.get(status="done").papers_new == 8  # the good file still imported
-
-
-def test_bench_import_prints_figures_and_leaves_nothing_behind():
-    out = StringIO()
-    call_command("bench_import", "--papers", "40", "--per-digest", "20", stdout=out)
-    figures = json.loads(out.getvalue().splitlines()[-1])
-    assert figures["papers"] == 40
-    assert figures["digests"] == 2
-    assert figures["import_papers_per_s"] > 0
-    assert figures["reimport_papers_per_s"] > 0
-    assert (Digest.objects.count(), CandidatePaper.objects.count()) == (0, 0)

@@ -11,9 +11,8 @@ import pytest
 from django.apps import apps
 from django.db import connection
 
-from bench.search import ID_PREFIX, remove_bench_papers, run_search_benchmark
 from papers import selectors
-from papers.models import CandidatePaper, Digest, PaperSummary
+from papers.models import CandidatePaper
 from papers.search import build_search_text, normalize, search_form, search_terms
 from papers.selectors import PoolFilters, pool_page
 from papers.services import import_digest_text
@@ -266,22 +265,3 @@ def test_search_json_refuses_anonymous_visitors(client):
     response = client.get(SEARCH_JSON, {"q": "rl"})
     assert response.status_code == 403
     assert client.post(SEARCH_JSON, {"q": "rl"}).status_code in (403, 405)
-
-
-# --- the benchmark itself, small --------------------------------------------------------------
-
-
-@pytest.mark.django_db
-def test_the_search_benchmark_runs_and_cleans_up():
-    real = CandidatePaperFactory(arxiv_id="2505.00001")
-    result = run_search_benchmark(papers=60, rounds=1)
-    assert result["created"] == 60
-    assert result["search_p50_ms"] > 0
-    assert set(result["per_query"]) >= {"강화 학습", "환각", "diffusion", "reasoning model"}
-    generated = CandidatePaper.objects.filter(arxiv_id__startswith=ID_PREFIX)
-    assert generated.count() == 60
-    assert PaperSummary.objects.filter(paper__in=generated).count() >= 60
-    assert run_search_benchmark(papers=60, rounds=1)["created"] == 0
-    assert remove_bench_papers() > 0
-    assert list(CandidatePaper.objects.all()) == [real]
-    assert not Digest.objects.filter(origin__startswith="bench_search").exists()

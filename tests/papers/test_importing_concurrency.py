@@ -20,10 +20,11 @@ import pytest
 from django.conf import settings
 from django.db import connection, connections
 
-from bench.imports import bench_ids, synthetic_digest
+from papers.importing import CHUNK_SIZE, run_digest_import
 from papers.models import CandidatePaper, Digest, PaperSummary
-from papers.services import CHUNK_SIZE, run_digest_import, store_digest
+from papers.services import store_digest
 from tests.factories import CandidatePaperFactory
+from tests.papers.builders import hf_digest, numbered_ids
 from tests.papers.conftest import postgres_only
 
 pytestmark = [postgres_only, pytest.mark.django_db(transaction=True)]
@@ -66,8 +67,8 @@ class RowLock:
 @pytest.fixture
 def held_digest():
     """A stored 1,001-paper digest whose last paper is locked by another transaction."""
-    ids = bench_ids(PAPERS)
-    text = synthetic_digest(ids, day=date(2008, 1, 15))
+    ids = numbered_ids(PAPERS)
+    text = hf_digest(date(2008, 1, 15), [(arxiv_id, f"Paper {arxiv_id}") for arxiv_id in ids])
     CandidatePaperFactory(arxiv_id=ids[-1], title="Already known")
     lock = RowLock(ids[-1])
     try:
