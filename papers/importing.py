@@ -35,7 +35,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from papers.digest import ParsedPaper, parse_digest
+from papers.digest import STOP_NOTE_PREFIX, ParsedPaper, parse_digest
 from papers.models import CandidatePaper, Digest, PaperSummary
 from papers.search import build_search_text
 
@@ -179,7 +179,8 @@ def _import(digest: Digest, *, using: str) -> None:
     imported = run.new + run.updated + run.unchanged
     if imported == 0:
         digest.status = Digest.Status.FAILED
-    elif run.failures:
+    elif run.failures or any(str(w).startswith(STOP_NOTE_PREFIX) for w in warnings):
+        # A parse cut short by its budget or limits imported only part of the digest.
         digest.status = Digest.Status.PARTIAL
     else:
         digest.status = Digest.Status.DONE

@@ -25,12 +25,21 @@ Guarantees: every ``arxiv_id`` is normalized (no version, no URL) and occurs in 
 (after NUL removal); titles come only from the text and never from a generator's failure
 message; output strings hold no NUL characters.
 
+Cost: digests are untrusted, so parsing is linear in the size of the text whatever it holds
+(every pattern is written to be, see ``text.py``; ``bench.py`` measures the worst of an
+adversarial corpus). Per-line patterns read at most ``text.MAX_LINE_CHARS`` characters of a
+line; longer lines, and any arXiv id past that point, are reported. A parse reads at most
+``budget.MAX_HEADINGS`` headings and ``budget.MAX_ENTRIES`` paper entries and stops after
+``budget_seconds`` of CPU time (:data:`DEFAULT_BUDGET_SECONDS`); a parse that stops keeps
+the papers read so far and reports where, first in ``errors`` (:data:`STOP_NOTE_PREFIX`).
+
 Command line: ``python -m papers.digest FILE...`` prints JSON; ``python -m
 papers.digest.bench`` measures parsing speed.
 """
 
 from __future__ import annotations
 
+from .budget import DEFAULT_BUDGET_SECONDS, STOP_NOTE_PREFIX
 from .parser import parse_digest
 from .text import normalize_arxiv_id
 from .types import (
@@ -45,11 +54,13 @@ from .types import (
 )
 
 __all__ = [
+    "DEFAULT_BUDGET_SECONDS",
     "FORMATS",
     "FORMAT_DAILY_LIST",
     "FORMAT_HF_SUMMARY",
     "FORMAT_JEKYLL",
     "FORMAT_UNKNOWN",
+    "STOP_NOTE_PREFIX",
     "ParsedDigest",
     "ParsedPaper",
     "Section",

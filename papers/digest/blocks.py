@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from . import text as t
+from .budget import MAX_SECTIONS
 from .types import Section
 
 _WRAPPER_INFOS = frozenset({"markdown", "md", "mdx"})
@@ -34,6 +35,7 @@ class Summary:
     apology: bool = False
     empty: bool = False
     truncated_reason: str | None = None
+    headings_over_cap: int = 0  # headings past MAX_SECTIONS, left inside the last section
 
 
 @dataclass(slots=True)
@@ -54,7 +56,9 @@ class Draft:
     problems: list[str] = field(default_factory=list)
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen: a frozen dataclass is several times slower to create, and these are made per
+# line of a summary (never changed after creation all the same).
+@dataclass(slots=True)
 class _Head:
     idx: int
     kind: str  # "atx" or "bold"
@@ -76,10 +80,15 @@ def _headings(lines: list[str]) -> list[_Head]:
     """ATX and bold-line headings outside code blocks."""
     heads: list[_Head] = []
     fence: str | None = None
+    cap = t.MAX_LINE_CHARS
     for i, line in enumerate(lines):
         if not line:
             continue
-        first = line.lstrip(" ")[:1]
+        if len(line) > cap:  # the patterns below see the line's head only
+            line = line[:cap]
+        first = line[0]
+        if first == " ":
+            first = line.lstrip(" ")[:1]
         if first in ("`", "~"):
             m = t.FENCE_RE.match(line)
             if m:
@@ -96,7 +105,8 @@ def _headings(lines: list[str]) -> list[_Head]:
             if h:
                 heads.append(_Head(i, "atx", h[0], h[1]))
                 continue
-        if line[:1] != " " or line[1:2] != " ":  # bold headings are not indented
+        # Bold headings are not indented and hold ** or __ (tested here: this loop is hot).
+        if (line[:2] != "  ") and ("**" in line or "__" in line):
             label = t.bold_heading(line)
             if label:
                 heads.append(_Head(i, "bold", 0, label))
@@ -107,7 +117,7 @@ def _unwrap(lines: list[str], k: int, opener: str) -> tuple[list[str], bool]:
     """Remove the wrapper fence opened at ``lines[k]``; returns (lines, closed)."""
     inner: str | None = None  # an inner code block opened inside the wrapper
     for i in range(k + 1, len(lines)):
-        line = lines[i]
+        line = t.line_head(lines[i])
         if line.lstrip(" ")[:1] not in ("`", "~"):
             continue
         m = t.FENCE_RE.match(line)
@@ -124,15 +134,19 @@ def _unwrap(lines: list[str], k: int, opener: str) -> tuple[list[str], bool]:
     return lines[:k] + lines[k + 1 :], False
 
 
-def _split_sections(lines: list[str], heads: list[_Head]) -> list[Section]:
+def _split_sections(lines: list[str], heads: list[_Head], summary: Summary) -> list[Section]:
     atx = [h for h in heads if h.kind == "atx"]
     if atx:
         top = min(h.level for h in atx)
         cuts = [(h.idx, h.text) for h in atx if h.level == top]
     else:
         cuts = [(h.idx, h.text) for h in heads if h.kind == "bold"]
+    if len(cuts) > MAX_SECTIONS:
+        # The last section runs to the end: the headings past the cap stay in its body.
+        summary.headings_over_cap = len(cuts) - MAX_SECTIONS
+        cuts = cuts[:MAX_SECTIONS]
     if not cuts:
-        bullets = _label_bullets(lines)
+        bullets = _label_bullets(lines, summary)
         if bullets:
             return bullets
     sections: list[Section] = []
@@ -146,20 +160,24 @@ def _split_sections(lines: list[str], heads: list[_Head]) -> list[Section]:
     return sections
 
 
-def _label_bullets(lines: list[str]) -> list[Section]:
+def _label_bullets(lines: list[str], summary: Summary) -> list[Section]:
     """``- ***What's New***: text`` bullets as sections, when every top-level line from the
     first such bullet on is one (otherwise they are an ordinary list)."""
     starts: list[tuple[int, str, str]] = []
     for i, line in enumerate(lines):
         if not line or line[0] in " \t":
             continue
-        m = t.BULLET_LABEL_RE.match(line) if line[0] in "-*+" else None
+        m = t.BULLET_LABEL_RE.match(t.line_head(line)) if line[0] in "-*+" else None
         if m:
-            starts.append((i, m.group("label"), m.group("rest")))
+            # The pattern saw the line's head; the text after the label is the whole rest.
+            starts.append((i, m.group("label"), line[m.start("rest") :]))
         elif starts:
             return []
     if not starts:
         return []
+    if len(starts) > MAX_SECTIONS:  # as in _split_sections
+        summary.headings_over_cap = len(starts) - MAX_SECTIONS
+        starts = starts[:MAX_SECTIONS]
     sections: list[Section] = []
     intro = t.join_body(lines[: starts[0][0]])
     if intro:
@@ -185,9 +203,11 @@ def _plain_head(lines: list[str]) -> str:
 def analyze_summary(lines: list[str]) -> Summary:
     """Unwrap, flag and split the summary lines of one entry."""
     lines = t.trim_blank(lines)
+    if not lines:
+        return Summary(empty=True)
     unclosed = False
     for k in range(min(len(lines), 6)):
-        line = lines[k]
+        line = t.line_head(lines[k])
         if line.lstrip(" ")[:1] not in ("`", "~"):
             continue
         m = t.FENCE_RE.match(line)
@@ -238,7 +258,7 @@ def analyze_summary(lines: list[str]) -> Summary:
         intro = "\n".join(content[:first_head])[:600]
         summary.title = t.title_from_prose(intro)
 
-    sections = _split_sections(content, heads) if content else []
+    sections = _split_sections(content, heads, summary) if content else []
     summary.sections = tuple(sections)
     has_body = any(s.body.strip() for s in sections)
     if not has_body:
@@ -282,11 +302,16 @@ def parse_entry(
     marker_rest: str | None = None
     for i, line in enumerate(body):
         s = line.strip()
+        if len(s) > t.MAX_LINE_CHARS:
+            # Metadata lines are short: a line this long is summary text (and the patterns
+            # below would see only its head).
+            content_start = i
+            break
         if not s or t.HR_RE.match(line):
             continue
-        m = t.SUMMARY_MARKER_RE.match(line)
+        m = t.SUMMARY_MARKER_RE.match(t.line_head(line))
         if m:
-            rest = m.group("rest")
+            rest = m.group("rest") and line[m.start("rest") :]
             marker_rest = rest if rest and rest.strip() else None
             content_start = i + 1
             break
@@ -334,6 +359,11 @@ def parse_entry(
         problems.append(f"summary is truncated: {summary.truncated_reason}")
     if summary.apology:
         problems.append("summary opens with an apology from the generator; it may be incomplete")
+    if summary.headings_over_cap:
+        problems.append(
+            f"the summary has more than {MAX_SECTIONS} headings; the last "
+            f"{summary.headings_over_cap:,} were left in the text of section {MAX_SECTIONS}"
+        )
     if draft.title is None:
         problems.append("no title in the digest")
     if other_link:

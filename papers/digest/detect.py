@@ -14,14 +14,19 @@ The format is decided from content only (file names are never looked at):
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
 from . import text as t
+from .budget import MAX_HEADINGS, Budget
 from .types import FORMAT_DAILY_LIST, FORMAT_HF_SUMMARY, FORMAT_JEKYLL, FORMAT_UNKNOWN
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen: a frozen dataclass is several times slower to create, and one is made per
+# heading line (a digest of many "#" lines); never changed after creation all the same.
+@dataclass(slots=True)
 class Heading:
     """A markdown ATX heading; ``arxiv_id`` is set for paper headings."""
 
@@ -47,6 +52,18 @@ class Scan:
     summary_markers: int = 0
     link_lines: int = 0  # "🔗 https://huggingface.co/papers/…"
     skipped: list[str] = field(default_factory=list)  # headings that look like papers but aren't
+    budget: Budget = field(default_factory=lambda: Budget(None))
+    # Set when the parse stopped early (see budget.py): the index of the first line not read,
+    # and why. When the scan stops, ``lines`` ends there, so every later step sees a digest
+    # that ends at that line.
+    stopped_at: int | None = None
+    stop_reason: str = ""
+
+    def stop(self, index: int, reason: str) -> None:
+        """Read nothing from line ``index`` on, for ``reason`` (reported to organizers)."""
+        if self.stopped_at is None or index < self.stopped_at:
+            self.stopped_at = index
+            self.stop_reason = reason
 
     def paper_headings(self, kind: str) -> list[Heading]:
         return [h for h in self.headings if h.kind == kind]
@@ -60,40 +77,61 @@ def _parse_front_matter(lines: list[str]) -> tuple[dict[str, str], int]:
         line = lines[i]
         if line.strip() in ("---", "..."):
             return data, i + 1
-        key, sep, value = line.partition(":")
+        key, sep, value = t.line_head(line).partition(":")
         if sep and key.strip() and not key.startswith((" ", "\t", "-")):
             data[key.strip().lower()] = value.strip()
     return {}, 0  # never closed: not front matter
 
 
-def _classify_heading(index: int, level: int, text: str) -> Heading:
+def _heading_fields(line: str) -> tuple[Any, ...]:
+    """The fields of the Heading of ``line`` after its index (``()`` if it is no heading):
+    level, text, and kind, arxiv_id, title, numbered for a paper heading."""
+    h = t.atx_heading(line)
+    if not h:
+        return ()
+    level, text = h
+    if not _has_digit(text):  # every arXiv id has digits: the heading is plain
+        return h
     lead = t.leading_id(text)
     if lead:
         pid, rest = lead
-        return Heading(index, level, text, "id", pid, rest or None)
+        return (level, text, "id", pid, rest or None)
     if "](" in text or "http" in text or "arxiv" in text.lower():
         for m in t.LINK_RE.finditer(text):
             ref = t.first_ref(m.group("url")) or t.first_ref(m.group("text"))
             if ref:
                 numbered = t.is_numbered_heading(text[: m.start()] + "x")
-                return Heading(index, level, text, "link", ref.arxiv_id, m.group("text"), numbered)
+                return (level, text, "link", ref.arxiv_id, m.group("text"), numbered)
         ref = t.first_ref(text)
         if ref:
             # "Title (arXiv:2505.12345)" or "Title — https://arxiv.org/abs/…": title is the rest.
             rest = (text[: ref.start] + " " + text[ref.end :]).strip(" \t-–—|:()[]<>")
-            return Heading(index, level, text, "link", ref.arxiv_id, rest or None)
-    return Heading(index, level, text)
+            return (level, text, "link", ref.arxiv_id, rest or None)
+    return h
 
 
-def scan(lines: list[str]) -> Scan:
+def scan(lines: list[str], budget: Budget | None = None) -> Scan:
     result = Scan(lines)
+    if budget is not None:
+        result.budget = budget
     result.front_matter, result.front_matter_end = _parse_front_matter(lines)
     outer: str | None = None  # the open fence (a ```markdown summary), if any
     inner: str | None = None  # a code block opened inside it
-    for i in range(result.front_matter_end, len(lines)):
+    cap = t.MAX_LINE_CHARS
+    known: dict[str, tuple[Any, ...]] = {}  # heading line -> Heading fields after the index
+    start = result.front_matter_end
+    for i in range(start, len(lines)):
+        # Every 256 lines: each line costs at most O(cap) here, and reading the clock on
+        # every line would slow down digests of many short lines.
+        if not (i - start) & 255 and result.budget.exhausted():
+            result.stop(i, result.budget.reason())
+            result.lines = lines[:i]
+            break
         line = lines[i]
         if not line:
             continue
+        if len(line) > cap:  # every pattern below sees at most MAX_LINE_CHARS characters
+            line = line[:cap]
         first = line[0]
         if first == " ":
             first = line.lstrip(" ")[:1]
@@ -112,15 +150,24 @@ def scan(lines: list[str]) -> Scan:
                     inner = None
                 continue
         if first == "#":
-            h = t.atx_heading(line)
-            if h:
-                head = _classify_heading(i, h[0], h[1])
+            # Headings repeat (and a digest of a million "#" lines must stay cheap): each
+            # distinct line is parsed and classified once.
+            fields = known.get(line)
+            if fields is None:
+                fields = known[line] = _heading_fields(line)
+            if fields:
+                head = Heading(i, *fields)
                 if head.kind != "plain":
                     # A paper heading closes whatever fence a truncated summary left open.
                     outer = inner = None
                 elif outer is not None:
-                    head = Heading(i, h[0], h[1], in_fence=True)
+                    head.in_fence = True
                 result.headings.append(head)
+                if len(result.headings) >= MAX_HEADINGS and i + 1 < len(lines):
+                    reason = f"{MAX_HEADINGS:,} headings read, far more than any digest has"
+                    result.stop(i + 1, reason)
+                    result.lines = lines[: i + 1]
+                    break
             continue
         # Cheap first-character tests keep this loop fast on long digests.
         if first in _VOTE_FIRST and _is_vote(line):
@@ -136,6 +183,7 @@ def scan(lines: list[str]) -> Scan:
     return result
 
 
+_has_digit = re.compile(r"[0-9]").search
 _VOTE_FIRST = frozenset("VvUuLl추👍*_ \t")
 _AUTHORS_FIRST = frozenset("Aa저*_ \t")
 

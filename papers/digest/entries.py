@@ -10,7 +10,7 @@ from . import text as t
 from .detect import Heading, Scan, dominant_level
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen, for speed (see detect.Heading); never changed
 class Entry:
     """Where one paper entry sits in the lines of the digest."""
 
@@ -24,7 +24,7 @@ class Entry:
     lead: str = ""  # text after the paper link on the anchor line: opens the summary
 
 
-_BAD_ID_HEAD_RE = re.compile(r"^[\[(`*_\s]*(?:(?i:arxiv)\s*[:.]?\s*)?[0-9]{3,5}\.[0-9]")
+_BAD_ID_HEAD_RE = re.compile(r"^[\[(`*_\s]*+(?:(?i:arxiv)\s*+[:.]?\s*+)?[0-9]{3,5}\.[0-9]")
 
 
 def heading_entries(
@@ -108,8 +108,8 @@ def preamble_date(
     s: Scan, end: int, first: tuple[str, ...] = ()
 ) -> tuple[datetime.date | None, str | None]:
     """The digest date: from ``first`` chunks, then headings before ``end``, then the lines
-    before ``end`` (at most 60 of them)."""
-    heads = [h.text for h in s.headings if h.index < end and h.kind == "plain"]
+    before ``end`` (at most 60 of each: the date is near the top)."""
+    heads = [h.text for h in s.headings[:60] if h.index < end and h.kind == "plain" and h.text]
     start = s.front_matter_end
-    body = "\n".join(s.lines[start : min(end, start + 60)])
+    body = "\n".join(t.line_head(line) for line in s.lines[start : min(end, start + 60)])
     return t.first_date((*first, *heads, body))

@@ -16,9 +16,9 @@ from . import text as t
 from .detect import Heading, Scan
 from .entries import Entry, anchors_of, heading_entries, preamble_date
 
-_LINE_PREFIX_RE = re.compile(r"^(?:(?:[-*+]|[0-9]{1,3}[.)])[ \t]+)?(?:[^\w\s\[<(]{1,2}[ \t]*)?")
+_LINE_PREFIX_RE = re.compile(r"^(?:(?:[-*+]|[0-9]{1,3}[.)])[ \t]++)?(?:[^\w\s\[<(]{1,2}[ \t]*+)?")
 _LABEL_RE = re.compile(
-    r"^(?:[*_]{0,2}(?i:arxiv|link|url|paper|pdf|hf|hugging\s*face|source)[*_]{0,2}\s*[:：]\s*)"
+    r"^(?:[*_]{0,2}(?i:arxiv|link|url|paper|pdf|hf|hugging\s*+face|source)[*_]{0,2}\s*+[:：]\s*+)"
 )
 
 
@@ -31,14 +31,19 @@ def entries(s: Scan) -> tuple[list[Entry], list[str]]:
 
 
 def _line_anchor(line: str) -> tuple[str, str | None, str] | None:
-    """(id, title candidate, rest of line) when ``line`` starts with a paper reference."""
-    bare = _LINE_PREFIX_RE.sub("", line.strip(), count=1)
+    """(id, title candidate, rest of line) when ``line`` starts with a paper reference.
+
+    The patterns see the line's head (``t.line_head``); the rest of the line comes from the
+    whole line, so a long line loses no summary text.
+    """
+    whole = _LINE_PREFIX_RE.sub("", line.strip(), count=1)
+    bare = t.line_head(whole)
     if bare.startswith("["):
         m = t.LINK_RE.match(bare)
         if m:
             ref = t.first_ref(m.group("url")) or t.first_ref(m.group("text"))
             if ref:
-                return ref.arxiv_id, m.group("text"), bare[m.end() :].strip(" \t-–—:|")
+                return ref.arxiv_id, m.group("text"), whole[m.end() :].strip(" \t-–—:|")
         return None
     ref = t.first_ref(bare)
     if ref is None:
@@ -46,10 +51,10 @@ def _line_anchor(line: str) -> tuple[str, str | None, str] | None:
     label = _LABEL_RE.match(bare)
     if ref.start <= 1 or (label and ref.start <= label.end() + 1):
         # The line starts with the reference ("<" or a "PDF:" label allowed).
-        rest = bare[ref.end :].lstrip(">").strip(" \t-–—:|")
+        rest = whole[ref.end :].lstrip(">").strip(" \t-–—:|")
         return ref.arxiv_id, None, rest
     # "Title — https://arxiv.org/abs/…" / "Title (arXiv:…)": the reference ends the line.
-    if bare[ref.end :].strip(" \t>)].,"):
+    if whole[ref.end :].strip(" \t>)].,"):
         return None
     title = bare[: ref.start].strip(" \t-–—:|(<[")
     return ref.arxiv_id, title or None, ""
@@ -61,12 +66,15 @@ def line_entries(s: Scan) -> list[Entry]:
     found: list[tuple[int, int, str, str, str | None, str]] = []
     last_id: str | None = None
     for i in range(s.front_matter_end, len(lines)):
+        if not (i - s.front_matter_end) & 255 and s.budget.exhausted():  # as in detect.scan
+            s.stop(i, s.budget.reason())
+            break
         line = lines[i]
         if not line or line[0] in " \t" or i in plain_heads:
             if i in plain_heads:
                 last_id = None
             continue
-        low = line.lower()
+        low = t.line_head(line).lower()
         if "arxiv" not in low and "huggingface.co/papers/" not in low:
             continue
         anchor = _line_anchor(line)
@@ -86,10 +94,11 @@ def line_entries(s: Scan) -> list[Entry]:
                 break
             if back < 0 or lines[back].strip():
                 break
-        found.append((start, i, pid, line, title, rest))
+        found.append((start, i, pid, t.line_head(line), title, rest))
     result: list[Entry] = []
+    last_end = len(lines) if s.stopped_at is None else s.stopped_at
     for n, (start, idx, pid, line, title, rest) in enumerate(found):
-        end = found[n + 1][0] if n + 1 < len(found) else len(lines)
+        end = found[n + 1][0] if n + 1 < len(found) else last_end
         # Text after the link on the same line opens the entry's summary.
         result.append(Entry(pid, line, title, line, start, idx + 1, end, rest))
     return result

@@ -3,6 +3,23 @@
 Everything here is pure and total: functions return ``None``/empty values instead of
 raising on odd input. Regexes are compiled once at import time; digit classes are spelled
 ``[0-9]`` because ``\\d`` also matches non-ASCII digits, which never form an arXiv id.
+
+Every pattern here runs in time linear in its input, whatever the input (digests are
+untrusted: an uploaded file or a third-party feed). The rules that keep it so:
+
+* no two adjacent or nested quantifiers over characters they share may trade characters on
+  failure: such runs are possessive (``*+``, ``++``) wherever giving characters back could
+  never lead to a match (the next token cannot match the characters given back), or the
+  check is plain string code (ATX headings, ``_is_only_ref``);
+* a pattern used with ``search``/``finditer``/``sub`` must not rescan the same stretch from
+  every start position: its variable parts stop at the character that starts it (quoted
+  titles exclude the opening quote, image alt text stops at ``![``, link destinations stop
+  at ``[``, links never start at an escaped ``\\[``, host labels start at a word boundary),
+  and whitespace runs are collapsed before a split on ``\\s*,\\s*``;
+* per-line patterns see at most :data:`MAX_LINE_CHARS` characters of a line
+  (:func:`line_head`); the parser reports longer lines and any id past the cap.
+
+``tests/hardening/test_parser_redos.py`` and the adversarial corpus of ``bench.py`` check it.
 """
 
 from __future__ import annotations
@@ -16,6 +33,19 @@ from dataclasses import dataclass
 # --------------------------------------------------------------------------------------
 # Input normalization
 # --------------------------------------------------------------------------------------
+
+# Per-line patterns (headings, fences, metadata lines, paper links) look at no more than
+# this many characters of a line. Real structural lines are far shorter (the longest line
+# of the seed digests has under 4,000 characters); the cap bounds what one line can cost,
+# and the parser reports every longer line (see ``parser._long_line_note``). Lines are
+# never cut in the bodies: summaries keep their text whole.
+MAX_LINE_CHARS = 10_000
+
+
+def line_head(line: str) -> str:
+    """The part of ``line`` that per-line patterns examine (the line itself when short)."""
+    return line if len(line) <= MAX_LINE_CHARS else line[:MAX_LINE_CHARS]
+
 
 _SURROGATE_RE = re.compile(r"[\ud800-\udfff]")
 
@@ -95,12 +125,17 @@ ID_RE = re.compile(
 # An id introduced by a link or an explicit marker: arxiv.org/abs|pdf|html/..., Hugging Face
 # paper pages, alphaxiv, the arXiv DOI prefix, or "arXiv:". Prefixes are case-insensitive;
 # the id itself is not (old-style archives are lower case by definition).
+# Host labels only start where a label cannot continue to the left: otherwise every letter
+# of a long word would start a scan of up to 4 x 63 characters (a long word is scanned
+# once, from its first letter). A label run is possessive: the dot after it cannot be
+# given back.
+_HOST_LABELS = r"(?:(?<![a-z0-9-])(?:[a-z0-9-]{1,63}+\.){1,4})?"
 _REF_PREFIX = (
-    r"(?P<prefix>(?i:(?:https?://)?(?:[a-z0-9-]{1,63}\.){0,4}(?:arxiv\.org|alphaxiv\.org)/"
+    rf"(?P<prefix>(?i:(?:https?://)?{_HOST_LABELS}(?:arxiv\.org|alphaxiv\.org)/"
     r"(?:abs|pdf|html|format|ps|src|overview)/"
     r"|(?:https?://)?(?:www\.)?huggingface\.co/papers/"
     r"|(?:https?://)?(?:dx\.)?doi\.org/10\.48550/arxiv\."
-    r"|\barxiv\s*:\s*))"
+    r"|\barxiv\s*+:\s*+))"
 )
 REF_RE = re.compile(
     rf"{_REF_PREFIX}(?:{_NEW_CORE}|{_OLD_CORE}){_VERSION}(?:\.pdf)?(?![0-9A-Za-z_])(?!\.[0-9])"
@@ -135,12 +170,16 @@ def id_from_match(m: re.Match[str]) -> str | None:
 
 def ids_in(text: str) -> set[str]:
     """Every valid id that occurs in ``text`` (bare or in links), without versions."""
-    found: set[str] = set()
-    for m in ID_RE.finditer(text):
+    return set(ids_in_order(text))
+
+
+def ids_in_order(text: str, pos: int = 0) -> Iterator[str]:
+    """The valid ids of ``text[pos:]`` in order (repeats included); the lookbehinds still see
+    the text before ``pos``, so no id is made up by cutting another one."""
+    for m in ID_RE.finditer(text, pos):
         pid = id_from_match(m)
         if pid:
-            found.add(pid)
-    return found
+            yield pid
 
 
 def normalize_arxiv_id(value: str) -> str | None:
@@ -201,11 +240,14 @@ def arxiv_url(pid: str) -> str:
 # Heading text that starts with an id: "2505.17612", "[2505.17612](url)", "arXiv:2505.17612v2",
 # "https://arxiv.org/abs/2505.17612", optionally followed by a separator and a title.
 _LEAD_ID_RE = re.compile(
-    r"^[\s\[(`*_]*(?:(?i:arxiv)\s*[:.]?\s*)?"
-    r"(?:<?(?i:https?://)?(?i:(?:[a-z0-9-]{1,63}\.){0,4}(?:arxiv\.org|huggingface\.co|alphaxiv\.org))"
-    r"/(?:[a-z]+/)?)?"
+    r"^[\s\[(`*_]*+(?:(?i:arxiv)\s*+[:.]?\s*+)?"
+    r"(?:<?(?i:https?://)?(?i:(?:[a-z0-9-]{1,63}+\.){0,4}"
+    r"(?:arxiv\.org|huggingface\.co|alphaxiv\.org))"
+    r"/(?:[a-z]++/)?)?"
     rf"(?:{_NEW_CORE}|{_OLD_CORE}){_VERSION}(?![0-9A-Za-z_])(?!\.[0-9])"
 )
+# The rest of a link wrapper after a leading id: "](https://...)", closing brackets, emphasis.
+_LINK_TAIL_RE = re.compile(r"^(?:\.pdf)?[`*_]*+\]?(?:\([^)]*+\))?[)\]`*_]*+")
 
 
 def leading_id(text: str) -> tuple[str, str] | None:
@@ -217,8 +259,9 @@ def leading_id(text: str) -> tuple[str, str] | None:
     if not pid:
         return None
     rest = text[m.end() :]
-    # Drop the rest of a link wrapper: "](https://...)" and closing brackets/emphasis.
-    rest = re.sub(r"^(?:\.pdf)?[`*_]*\]?(?:\([^)]*\))?[)\]`*_]*", "", rest)
+    if not rest:  # a bare id, the usual paper heading
+        return pid, ""
+    rest = rest[_LINK_TAIL_RE.match(rest).end() :]  # the pattern can match ""
     rest = rest.strip().lstrip(":：-–—|·").strip()
     return pid, rest
 
@@ -227,12 +270,16 @@ def leading_id(text: str) -> tuple[str, str] | None:
 # Links, URLs, emphasis
 # --------------------------------------------------------------------------------------
 
-LINK_RE = re.compile(
-    r"\[(?P<text>(?:[^\[\]\\\n]|\\.|\[[^\[\]\n]*\])*)\]"
-    r"\(\s*<?(?P<url>[^\s)>]+)>?(?:\s+\"[^\"\n]*\")?\s*\)"
-)
-IMAGE_RE = re.compile(r"!\[[^\]\n]*\]\(\s*<?(?P<url>[^\s)>]+)>?(?:\s+\"[^\"\n]*\")?\s*\)")
-URL_RE = re.compile(r"(?i:https?://)[^\s<>()\[\]\"'`]+")
+# "](url)" or "](<url> "title")". The destination stops at "[" so that in "[a]([a]([a](…"
+# each start scans only up to the next one.
+_LINK_DEST = r"\(\s*+<?(?P<url>[^\s)>\[]++)>?(?:\s++\"[^\"\n]*+\")?\s*+\)"
+# A link never starts at an escaped "\[" (not a link in markdown either); otherwise each of
+# the "\[" in "[\[\[\[…" would rescan the rest of the line. The text's alternatives start with
+# different characters, so the possessive repeat gives up nothing a match could use.
+LINK_RE = re.compile(r"(?<!\\)\[(?P<text>(?:[^\[\]\\\n]++|\\.|\[[^\[\]\n]*+\])*+)\]" + _LINK_DEST)
+# Alt text holds no "![": each "![" of "![![![…" is then a start that scans only to the next.
+IMAGE_RE = re.compile(r"!\[[^\]\n!]*+(?:!(?!\[)[^\]\n!]*+)*+\]" + _LINK_DEST)
+URL_RE = re.compile(r"(?i:https?://)[^\s<>()\[\]\"'`]++")
 _MD_ESCAPE_RE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|~<>\"'])")
 _WS_RE = re.compile(r"\s+")
 
@@ -274,8 +321,8 @@ def links_to_text(text: str) -> str:
 # --------------------------------------------------------------------------------------
 
 _TITLE_PREFIX_RE = re.compile(
-    r"^(?:논문\s*요약|논문\s*제목|논문\s*리뷰|요약|제목"
-    r"|(?i:paper\s+summary|summary|title|paper|review))\s*[:：\-–—]\s*"
+    r"^(?:논문\s*+요약|논문\s*+제목|논문\s*+리뷰|요약|제목"
+    r"|(?i:paper\s++summary|summary|title|paper|review))\s*+[:：\-–—]\s*+"
 )
 _QUOTES = {
     '"': '"',
@@ -313,7 +360,35 @@ _GENERIC_TITLES = frozenset(
     }
 )
 _NUMBERING_RE = re.compile(r"^(?:[0-9]{1,2}|[IVX]{1,4})[.)](?:\s+|$)")
-_ONLY_REF_RE = re.compile(r"^[\W_]*(?:(?i:arxiv)\s*:?\s*)?[\w./:-]*[0-9]{4}[\w./:-]*[\W_]*$")
+# _is_only_ref, in three linear steps. As one pattern
+# (^[\W_]*(?:arxiv\s*:?\s*)?[\w./:-]*[0-9]{4}[\w./:-]*[\W_]*$) its three overlapping runs
+# backtrack in cubic time on a title of underscores.
+_ONLY_REF_LEAD_RE = re.compile(r"[\W_]*+")
+_ONLY_REF_ARXIV_RE = re.compile(r"(?i:arxiv)\s*+:?\s*+")
+_ONLY_REF_BODY_RE = re.compile(r"[\w./:-]*+")
+_ONLY_REF_TRAIL_RE = re.compile(r"[\W_]*+")
+_FOUR_DIGITS_RE = re.compile(r"[0-9]{4}")
+
+
+def _is_only_ref(title: str) -> bool:
+    """True when ``title`` is only a reference and punctuation ("arXiv: 2505.12345").
+
+    That is: non-word characters, optionally "arXiv:", one run of word characters and
+    ``./:-`` holding four digits in a row, then non-word characters to the end.
+    """
+    start = _ONLY_REF_LEAD_RE.match(title).end()
+    starts = [start]
+    clause = _ONLY_REF_ARXIV_RE.match(title, start)
+    if clause:
+        starts.insert(0, clause.end())
+    for pos in starts:
+        end = _ONLY_REF_BODY_RE.match(title, pos).end()
+        # The run's own trailing punctuation may as well belong to the tail: both allow it.
+        if _ONLY_REF_TRAIL_RE.match(title, end).end() == len(title) and _FOUR_DIGITS_RE.search(
+            title, pos, end
+        ):
+            return True
+    return False
 
 
 def strip_quotes(text: str) -> str:
@@ -354,7 +429,7 @@ def usable_title(text: str | None) -> str | None:
         return None
     if title.casefold() in _GENERIC_TITLES:
         return None
-    if _ONLY_REF_RE.match(title) and ids_in(title):
+    if _is_only_ref(title) and ids_in(title):
         return None
     if URL_RE.fullmatch(title):
         return None
@@ -363,31 +438,43 @@ def usable_title(text: str | None) -> str | None:
     return title
 
 
-_Q_DOUBLE = r"(?:\"(?P<q1>[^\"\n]{2,400}?)\"|“(?P<q2>[^”\n]{2,400}?)”|『(?P<q3>[^』\n]{2,400}?)』|「(?P<q4>[^」\n]{2,400}?)」)"  # noqa: E501
-_Q_ANY = _Q_DOUBLE[:-1] + r"|'(?P<q5>[^'\n]{2,400}?)'|‘(?P<q6>[^’\n]{2,400}?)’)"
+# A quoted title: 2 to 400 characters up to the first closing quote, and no opening quote
+# inside (else every opening quote of "““““…" would scan the same 400 characters again).
+# The run is possessive: it cannot hold the closing quote, so it has nothing to give back.
+_Q_DOUBLE = (
+    r"(?:\"(?P<q1>[^\"\n]{2,400}+)\"|“(?P<q2>[^“”\n]{2,400}+)”"
+    r"|『(?P<q3>[^『』\n]{2,400}+)』|「(?P<q4>[^「」\n]{2,400}+)」)"
+)
+_Q_ANY = _Q_DOUBLE[:-1] + r"|'(?P<q5>[^'\n]{2,400}+)'|‘(?P<q6>[^‘’\n]{2,400}+)’)"
 # Each pattern comes with words that must occur for it to match: a cheap pre-check, since
 # patterns that start with a quote alternation cannot use a fast literal scan.
 _PROSE_TITLE_RES: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
     # ... "<title>"라는 제목의 논문 / '<title>'이라는 제목
     (
-        re.compile(_Q_ANY + r"\s*(?:이?라는|이라고\s*하는|라고\s*하는|이란|란)\s*(?:제목|타이틀)"),
+        re.compile(
+            _Q_ANY + r"\s*+(?:이?라는|이라고\s*+하는|라고\s*+하는|이란|란)\s*+(?:제목|타이틀)"
+        ),
         ("제목", "타이틀"),
     ),
     (
-        re.compile(_Q_DOUBLE + r"\s*(?:이?라는|이라고\s*하는|라고\s*하는)\s*(?:논문|연구|페이퍼)"),
+        re.compile(
+            _Q_DOUBLE + r"\s*+(?:이?라는|이라고\s*+하는|라고\s*+하는)\s*+(?:논문|연구|페이퍼)"
+        ),
         ("라는", "라고"),
     ),
     # 해당 논문은 "<title>"으로 ... / 논문 제목: "<title>" / 제목은 '<title>'
     (
-        re.compile(r"(?:논문|연구|페이퍼)\s*(?:의\s*)?(?:제목\s*)?(?:은|는|:|：)?\s*" + _Q_DOUBLE),
+        re.compile(
+            r"(?:논문|연구|페이퍼)\s*+(?:의\s*+)?(?:제목\s*+)?(?:은|는|:|：)?\s*+" + _Q_DOUBLE
+        ),
         ("논문", "연구", "페이퍼"),
     ),
-    (re.compile(r"제목\s*(?:은|는|:|：|이)\s*" + _Q_ANY), ("제목",)),
+    (re.compile(r"제목\s*+(?:은|는|:|：|이)\s*+" + _Q_ANY), ("제목",)),
     # English: titled "<title>", the paper "<title>", title: "<title>"
     (
         re.compile(
-            r"(?i:\b(?:titled|entitled|called|named|paper|article|preprint|title\s*(?:is|was|:)))"
-            r"\s*,?\s*:?\s*" + _Q_DOUBLE
+            r"(?i:\b(?:titled|entitled|called|named|paper|article|preprint|title\s*+(?:is|was|:)))"
+            r"\s*+,?\s*+:?\s*+" + _Q_DOUBLE
         ),
         ("titled", "entitled", "called", "named", "paper", "article", "preprint", "title"),
     ),
@@ -471,31 +558,44 @@ def first_sentence(text: str, limit: int = 160) -> str:
 # Headings and lines
 # --------------------------------------------------------------------------------------
 
-ATX_RE = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?[ \t]*$")
-_ATX_CLOSE_RE = re.compile(r"(?:^|[ \t]+)#+$")
 BOLD_HEAD_RE = re.compile(
-    r"^ ?(?:[0-9]{1,2}[.)][ \t]*)?(\*{2,3}|_{2,3})(?=[^*_\s])(?P<label>[^\n]{1,150}?)\1"
-    r"[ \t]*[:：]?[ \t]*$"
+    r"^ ?(?:[0-9]{1,2}[.)][ \t]*+)?(\*{2,3}|_{2,3})(?=[^*_\s])(?P<label>[^\n]{1,150}?)\1"
+    r"[ \t]*+[:：]?[ \t]*+$"
 )
 BULLET_LABEL_RE = re.compile(
-    r"^[-*+][ \t]+(\*{2,3}|_{2,3})(?=[^*_\s])(?P<label>[^*_\n]{1,80}?)[:：]?\1[ \t]*[:：]?[ \t]*"
-    r"(?P<rest>.*)$"
+    r"^[-*+][ \t]++(\*{2,3}|_{2,3})(?=[^*_\s])(?P<label>[^*_\n]{1,80}?)[:：]?\1"
+    r"[ \t]*+[:：]?[ \t]*+(?P<rest>.*)$"
 )
-FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})[ \t]*([^`\s]*)[^`]*$")
-HR_RE = re.compile(r"^ {0,3}(?:(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,})$")
+# The fence run is the whole run of ` or ~ (as CommonMark reads it); possessive, since a
+# shorter run leaves a ` or ~ that the info string and the rest cannot take either (the
+# backtracking version is cubic on "~~~…~`").
+FENCE_RE = re.compile(r"^ {0,3}+(`{3,}+|~{3,}+)[ \t]*+([^`\s]*+)[^`]*+$")
+HR_RE = re.compile(r"^ {0,3}+(?:(?:-[ \t]*+){3,}+|(?:\*[ \t]*+){3,}+|(?:_[ \t]*+){3,}+)$")
 
 
 def atx_heading(line: str) -> tuple[int, str] | None:
-    """(level, text) of an ATX heading line, else None."""
-    if not line or line.lstrip(" ")[:1] != "#":
+    """(level, text) of an ATX heading line, else None.
+
+    Plain string code (as CommonMark describes it): up to three spaces, one to six ``#``,
+    then a space, a tab or the end of the line; the text is stripped and loses a closing
+    run of ``#`` that stands alone. The regex this replaces was quadratic on long runs of
+    spaces inside the text.
+    """
+    body = line.lstrip(" ")
+    if body[:1] != "#" or len(line) - len(body) > 3:
         return None
-    m = ATX_RE.match(line)
-    if not m:
+    rest = body.lstrip("#")
+    level = len(body) - len(rest)
+    if level > 6 or (rest and rest[0] not in " \t"):
         return None
-    text = m.group(2) or ""
+    text = rest.strip(" \t")
     if text.endswith("#"):
-        text = _ATX_CLOSE_RE.sub("", text)
-    return len(m.group(1)), text.strip()
+        unclosed = text.rstrip("#")
+        if not unclosed:
+            text = ""
+        elif unclosed[-1] in " \t":
+            text = unclosed.rstrip(" \t")
+    return level, text.strip()
 
 
 def bold_heading(line: str) -> str | None:
@@ -533,11 +633,16 @@ def is_numbered_heading(text: str) -> bool:
 def trim_blank(lines: list[str]) -> list[str]:
     """Drop blank lines and horizontal rules (paper separators) at both ends."""
     start, end = 0, len(lines)
-    while start < end and (not lines[start].strip() or HR_RE.match(lines[start])):
+    while start < end and (not lines[start].strip() or HR_RE.match(line_head(lines[start]))):
         start += 1
-    while end > start and (not lines[end - 1].strip() or HR_RE.match(lines[end - 1])):
+    while end > start and (not lines[end - 1].strip() or HR_RE.match(line_head(lines[end - 1]))):
         end -= 1
     return lines[start:end]
+
+
+# A line with text that does not start with a space: then join_body has no indentation to
+# remove (lines of whitespace only do not count, as there).
+_UNINDENTED_LINE_RE = re.compile(r"^(?! )[^\S\n]*+\S", re.MULTILINE)
 
 
 def join_body(lines: list[str]) -> str:
@@ -545,6 +650,9 @@ def join_body(lines: list[str]) -> str:
     lines = trim_blank(lines)
     if not lines:
         return ""
+    text = "\n".join(lines)
+    if _UNINDENTED_LINE_RE.search(text):  # the usual case, found at C speed: no indent
+        return text.strip("\n")
     indent = min(
         (len(line) - len(line.lstrip(" ")) for line in lines if line.strip()),
         default=0,
@@ -647,17 +755,20 @@ def first_date(chunks: Iterable[str]) -> tuple[datetime.date | None, str | None]
 # --------------------------------------------------------------------------------------
 
 SUMMARY_MARKER_RE = re.compile(
-    r"^[ \t]*[*_]{0,3}(?:(?i:summary|ai\s+summary|tl;?dr|abstract)|논문\s*요약|요약)[*_]{0,3}"
-    r"[ \t]*(?:[:：][*_]{0,3}[ \t]*(?P<rest>.*))?$"
+    r"^[ \t]*+[*_]{0,3}+(?:(?i:summary|ai\s++summary|tl;?dr|abstract)|논문\s*+요약|요약)"
+    r"[*_]{0,3}+[ \t]*+(?:[:：][*_]{0,3}+[ \t]*+(?P<rest>.*))?$"
 )
 VOTE_RE = re.compile(
-    r"^[ \t]*[*_]{0,2}(?:(?i:votes?|upvotes?|likes?)|추천|👍)[*_]{0,2}[ \t]*[:：]?[ \t]*[*_]{0,2}"
-    r"(?P<n>[0-9][0-9,]{0,9})(?![0-9])"
+    r"^[ \t]*+[*_]{0,2}+(?:(?i:votes?|upvotes?|likes?)|추천|👍)[*_]{0,2}+[ \t]*+[:：]?[ \t]*+"
+    r"[*_]{0,2}+(?P<n>[0-9][0-9,]{0,9})(?![0-9])"
 )
 AUTHORS_RE = re.compile(
-    r"^[ \t]*[*_]{0,2}(?:(?i:authors?)|저자)[*_]{0,2}[ \t]*[:：][*_]{0,2}[ \t]*(?P<names>.+)$"
+    r"^[ \t]*+[*_]{0,2}+(?:(?i:authors?)|저자)[*_]{0,2}+[ \t]*+[:：][*_]{0,2}[ \t]*(?P<names>.+)$"
 )
-_AUTHOR_SPLIT_RE = re.compile(r"\s*[,;]\s*|\s+(?:and|&)\s+")
+# "\s*[,;]\s*|\s+(?:and|&)\s+", except that a match never starts inside a run of
+# whitespace (each position of a long run would scan to its end): it starts where the run
+# does, or at the separator itself when the run ended a previous match.
+_AUTHOR_SPLIT_RE = re.compile(r"(?<!\s)\s*+[,;]\s*+|(?<=\s)[,;]\s*+|(?<!\s)\s++(?:and|&)\s++")
 
 
 def split_authors(names: str) -> tuple[str, ...]:
