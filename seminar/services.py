@@ -10,9 +10,11 @@ from datetime import date
 
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
+from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from seminar.lib.emails import render_email
 from seminar.models import (
     INVITATION_LIFETIME,
     AssignmentChange,
@@ -241,19 +243,22 @@ def get_term(name: str | None) -> Term:
     return term
 
 
-def send_invitation(*, invitation: Invitation, base_url: str) -> None:
-    """Mail the invitation link. Sent right away: the organizer is waiting on the page."""
-    from django.core.mail import send_mail
-    from django.template.loader import render_to_string
-
-    link = base_url.rstrip("/") + invitation.get_absolute_url()
-    context = {"invitation": invitation, "link": link}
-    send_mail(
-        subject=render_to_string("emails/invitation_subject.txt", context).strip(),
-        message=render_to_string("emails/invitation.txt", context),
-        from_email=None,
-        recipient_list=[invitation.email],
+def send_invitation(*, invitation: Invitation, base_url: str, language: str | None = None) -> None:
+    """Mail the invitation link, in `language` (the inviting organizer's). Sent right away:
+    the organizer is waiting on the page."""
+    inviter = invitation.invited_by.display_name if invitation.invited_by else "Seminar"
+    context = {
+        "invitation": invitation,
+        "inviter": inviter,
+        "link": base_url.rstrip("/") + invitation.get_absolute_url(),
+        "expires_at": invitation.created_at + INVITATION_LIFETIME,
+    }
+    subject, text, html = render_email(
+        "invitation", context, language=language or translation.get_language()
     )
+    message = EmailMultiAlternatives(subject=subject, body=text, to=[invitation.email])
+    message.attach_alternative(html, "text/html")
+    message.send()
 
 
 def record_assignment_change(

@@ -8,10 +8,9 @@ from datetime import datetime
 
 from django.core.mail import EmailMultiAlternatives
 from django.db.models import Prefetch
-from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone, translation
 
+from seminar.lib.emails import render_email as lib_render_email
 from seminar.lib.urls import absolute_url
 from seminar.models import (
     AssignmentChange,
@@ -91,17 +90,8 @@ def build_message(
 
 
 def render_email(template: str, context: dict, user: User) -> tuple[str, str, str]:
-    """Subject, text and HTML from `emails/<template>.<lang>.*`, in the recipient's language
-    and time zone (dates in the templates are shown in that zone)."""
-    language = language_of(user)
-    zone = zone_of(user)
-    with translation.override(language), timezone.override(zone):
-        context = context | {"zone": zone.key, "language": language}
-        base = f"emails/{template}.{language}"
-        subject = render_to_string(f"{base}.subject.txt", context)
-        text = render_to_string(f"{base}.txt", context)
-        html = render_to_string(f"{base}.html", context)
-    return " ".join(subject.split()), text, html
+    """Subject, text and HTML in the recipient's language and time zone."""
+    return lib_render_email(template, context, language=language_of(user), zone=zone_of(user).key)
 
 
 def _reviewer_email(reminder: SentReminder, now: datetime) -> tuple[str | None, dict]:

@@ -10,12 +10,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
 
+from seminar.lib.emails import email_language
 from seminar.models import (
     ReminderPolicy,
     User,
 )
 
-EMAIL_LANGUAGES = ("ko", "en")
 # An after-deadline reminder is news for a day; after that (e.g. the worker was down) it is
 # dropped rather than sent stale.
 OVERDUE_WINDOW = timedelta(days=1)
@@ -32,7 +32,7 @@ def zone_of(user: User) -> ZoneInfo:
 
 
 def language_of(user: User) -> str:
-    return user.language if user.language in EMAIL_LANGUAGES else EMAIL_LANGUAGES[0]
+    return email_language(user.language)
 
 
 def in_quiet_hours(local: time, start: time, end: time) -> bool:
