@@ -14,6 +14,7 @@ from seminar.models import (
     SentReminder,
     Term,
     Topic,
+    Unavailability,
     User,
     Week,
 )
@@ -198,11 +199,6 @@ class SentReminderAdmin(admin.ModelAdmin):
             status__in=[SentReminder.Status.FAILED, SentReminder.Status.GAVE_UP]
         ).update(status=SentReminder.Status.FAILED, attempts=0, send_after=timezone.now())
         self.message_user(request, _("%(count)d email(s) will be sent again.") % {"count": count})
-
-
-# --- scheduling (issue 5) ---------------------------------------------------------------------
-
-from seminar.models import Unavailability  # noqa: E402
 
 
 @admin.register(Unavailability)
