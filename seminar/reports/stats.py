@@ -17,10 +17,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.db.models import Count, Q
+from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from reviews.models import Review
@@ -187,64 +186,110 @@ def arrival_buckets(*, term: Term | None, viewer: User | None) -> list[Bucket]:
     ]
 
 
+@dataclass(frozen=True)
+class ChartRow:
+    """One bucket's row of the arrival chart, with its geometry worked out."""
+
+    label: str
+    late: bool
+    group: int
+    mine: int
+    y: int
+    group_width: float
+    mine_width: float
+    label_width: int
+
+    # Coordinates the template writes as they are (it does no arithmetic).
+    @property
+    def label_x(self) -> int:
+        return self.label_width - 6
+
+    @property
+    def text_y(self) -> int:
+        return self.y + 13
+
+    @property
+    def bar_y(self) -> int:
+        return self.y + 2
+
+    @property
+    def group_value_x(self) -> float:
+        return round(self.label_width + self.group_width + 4, 1)
+
+    @property
+    def mine_bar_y(self) -> int:
+        return self.y + 19
+
+    @property
+    def mine_text_y(self) -> int:
+        return self.y + 26
+
+    @property
+    def mine_value_x(self) -> float:
+        return round(self.label_width + self.mine_width + 4, 1)
+
+
+@dataclass(frozen=True)
+class ArrivalChart:
+    """What `reports/arrival_chart.svg` draws: horizontal bars, one row per bucket."""
+
+    title: str
+    mine_label: str | None
+    width: int
+    height: int
+    label_width: int
+    rows: list[ChartRow]
+
+    @property
+    def legend_y(self) -> int:
+        return self.height - 10
+
+    @property
+    def legend_box_y(self) -> int:
+        return self.height - 18
+
+    @property
+    def legend(self) -> dict[str, int]:
+        """x of the legend's two boxes and their texts."""
+        x = self.label_width
+        return {"group_box": x, "group_text": x + 14, "mine_box": x + 70, "mine_text": x + 84}
+
+
+def arrival_chart(
+    buckets: Iterable[Bucket], *, title: str, mine_label: str | None = None
+) -> ArrivalChart:
+    """The chart's rows and sizes: the group's count per bucket and (when `mine_label` is
+    given) the viewer's own under it. A viewBox and `width: 100%` make it fit a phone; every
+    number is written beside its bar, so nothing depends on colour alone."""
+    buckets = list(buckets)
+    label_width, bar_width, row, gap, top = 132, 160, 30, 6, 8
+    peak = max([b.group for b in buckets] + [1])
+    rows = [
+        ChartRow(
+            label=bucket.label,
+            late=bucket.late,
+            group=bucket.group,
+            mine=bucket.mine,
+            y=top + index * (row + gap),
+            group_width=round(bar_width * bucket.group / peak, 1),
+            mine_width=round(bar_width * bucket.mine / peak, 1),
+            label_width=label_width,
+        )
+        for index, bucket in enumerate(buckets)
+    ]
+    return ArrivalChart(
+        title=title,
+        mine_label=mine_label,
+        width=label_width + bar_width + 40,
+        height=top + len(buckets) * (row + gap) + (22 if mine_label else 4),
+        label_width=label_width,
+        rows=rows,
+    )
+
+
 def arrival_chart_svg(
     buckets: Iterable[Bucket], *, title: str, mine_label: str | None = None
 ) -> SafeString:
-    """Horizontal bars, one row per bucket: the group's count, and under it (when
-    `mine_label` is given) the viewer's own. A viewBox and `width: 100%` make it fit a phone;
-    every number is written beside its bar, so nothing depends on colour alone."""
-    buckets = list(buckets)
-    label_width, bar_width, row, gap = 132, 160, 30, 6
-    top = 8
-    width = label_width + bar_width + 40
-    height = top + len(buckets) * (row + gap) + (22 if mine_label else 4)
-    peak = max([b.group for b in buckets] + [1])
-    parts = [
-        f'<svg class="chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-        f'role="img" aria-label="{escape(title)}" preserveAspectRatio="xMinYMin meet">',
-        f"<title>{escape(title)}</title>",
-    ]
-    for index, bucket in enumerate(buckets):
-        y = top + index * (row + gap)
-        kind = "late" if bucket.late else "ok"
-        group_w = round(bar_width * bucket.group / peak, 1)
-        parts.append(
-            f'<g class="chart-row chart-{kind}" data-bucket="{index}" '
-            f'data-group="{bucket.group}" data-mine="{bucket.mine}">'
-        )
-        parts.append(
-            f'<text class="chart-label" x="{label_width - 6}" y="{y + 13}" '
-            f'text-anchor="end">{escape(bucket.label)}</text>'
-        )
-        parts.append(
-            f'<rect class="chart-bar" x="{label_width}" y="{y + 2}" width="{group_w}" '
-            f'height="14" rx="2"/>'
-        )
-        parts.append(
-            f'<text class="chart-value" x="{label_width + group_w + 4}" y="{y + 13}">'
-            f"{bucket.group}</text>"
-        )
-        if mine_label is not None:
-            mine_w = round(bar_width * bucket.mine / peak, 1)
-            parts.append(
-                f'<rect class="chart-bar-mine" x="{label_width}" y="{y + 19}" '
-                f'width="{mine_w}" height="7" rx="2"/>'
-            )
-            if bucket.mine:
-                parts.append(
-                    f'<text class="chart-value chart-value-mine" x="{label_width + mine_w + 4}" '
-                    f'y="{y + 26}">{bucket.mine}</text>'
-                )
-        parts.append("</g>")
-    if mine_label is not None:
-        y = height - 10
-        parts.append(
-            f'<rect class="chart-bar" x="{label_width}" y="{y - 8}" width="10" height="8"/>'
-            f'<text class="chart-legend" x="{label_width + 14}" y="{y}">'
-            f"{escape(_('group'))}</text>"
-            f'<rect class="chart-bar-mine" x="{label_width + 70}" y="{y - 8}" width="10" '
-            f'height="8"/><text class="chart-legend" x="{label_width + 84}" y="{y}">'
-            f"{escape(mine_label)}</text>"
-        )
-    parts.append("</svg>")
-    return mark_safe("".join(parts))  # every text above is escaped
+    """The arrival chart as inline SVG (`templates/reports/arrival_chart.svg`)."""
+    chart = arrival_chart(buckets, title=title, mine_label=mine_label)
+    return mark_safe(render_to_string("reports/arrival_chart.svg", {"chart": chart}).strip())
