@@ -29,7 +29,7 @@ from django.utils import timezone
 from bench.search import ID_PREFIX, ensure_bench_papers, remove_bench_papers
 from papers.models import CandidatePaper
 from reviews.models import Review, ReviewSection
-from seminar.markdown import render_markdown
+from seminar.lib.markdown import render_markdown
 from seminar.meetings import DEFAULT_DEADLINE, MEETING_TIME
 from seminar.models import ReviewerSlot, Term, Topic, User, Week
 from seminar.services import make_organizer

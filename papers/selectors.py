@@ -18,10 +18,11 @@ from django.db import connections, router, transaction
 from django.db.models import Case, Count, Exists, F, OuterRef, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from papers.models import CandidatePaper, Digest, DigestSource, PaperInterest, PaperSummary
 from papers.search import search_form, search_terms
-from seminar.markdown import render_markdown
+from seminar.lib.markdown import RENDER_VERSION, render_markdown
 from seminar.models import Topic
 
 # Columns a list of import runs never needs: the text itself can be megabytes.
@@ -299,7 +300,7 @@ def search_suggestions(filters: PoolFilters, *, limit: int = 10) -> list[dict[st
 # --- one candidate --------------------------------------------------------------------------
 
 # Bump when the rendered form of summaries changes, so no stale HTML is served from the cache.
-_SUMMARY_HTML_VERSION = 1
+_SUMMARY_HTML_VERSION = 2
 _SUMMARY_HTML_SECONDS = 7 * 24 * 60 * 60
 
 
@@ -336,7 +337,8 @@ def _summary_cache_key(sections: Any) -> str:
     digest = hashlib.sha256(
         json.dumps(sections, ensure_ascii=False, sort_keys=True).encode("utf-8")
     ).hexdigest()
-    return f"papers:summary-html:{_SUMMARY_HTML_VERSION}:{digest}"
+    # The renderer's version and the language (its notes are translated) are part of the key.
+    return f"papers:summary-html:{_SUMMARY_HTML_VERSION}:{RENDER_VERSION}:{get_language()}:{digest}"
 
 
 def _render_sections(sections: Any) -> list[dict[str, str]]:

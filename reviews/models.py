@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from seminar.markdown import render_markdown
+from seminar.lib.markdown import render_markdown
 
 
 class Review(models.Model):

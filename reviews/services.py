@@ -42,7 +42,7 @@ def replace_sections(*, review: Review, sections: Sequence[weekpage.ReviewSectio
 def _section(*, review: Review, order: int, heading: str, body: str) -> ReviewSection:
     section = ReviewSection(review=review, order=order, heading=heading, body=body)
     # bulk_create skips save(), which renders the markdown; do it here instead.
-    from seminar.markdown import render_markdown
+    from seminar.lib.markdown import render_markdown
 
     section.body_html = render_markdown(body)
     return section

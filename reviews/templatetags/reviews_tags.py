@@ -9,7 +9,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from reviews import permissions
 from reviews.models import Review, ReviewSection
-from seminar.markdown import render_markdown_cached
+from seminar.lib.markdown import render_markdown_cached
 from seminar.models import ReviewerSlot
 
 register = template.Library()

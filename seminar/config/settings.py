@@ -249,10 +249,13 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
 # Markdown: one render-then-sanitize function for pages and the editor preview.
-MARKDOWNX_MARKDOWNIFY_FUNCTION = "seminar.markdown.render_markdown"
-# Longest text rendered as markdown at once: the renderer is superlinear on some inputs, and a
-# cap keeps one request from tying up a worker.
+MARKDOWNX_MARKDOWNIFY_FUNCTION = "seminar.lib.markdown.render_markdown"
+# Longest text rendered as markdown at once (longer text is shown cut, with a note): the cap,
+# with the linear renderer (seminar/lib/markdown), bounds what one request can cost.
 MARKDOWN_MAX_CHARS = env.int("MARKDOWN_MAX_CHARS", default=100_000)
+# Seconds one render may take before the text is shown plain (0: no limit). Real text renders
+# in milliseconds; this only stops text that is slow in a way not yet found.
+MARKDOWN_RENDER_SECONDS = env.float("MARKDOWN_RENDER_SECONDS", default=5.0)
 MARKDOWNX_MEDIA_PATH = "markdownx/"
 MARKDOWNX_UPLOAD_MAX_SIZE = 2 * 1024 * 1024
 MARKDOWNX_UPLOAD_CONTENT_TYPES = ["image/jpeg", "image/png", "image/gif", "image/webp"]

@@ -32,7 +32,7 @@ from django.urls import reverse
 
 from seminar.adapters import client_network
 from seminar.lib import checks
-from seminar.markdown import render_markdown, render_markdown_cached
+from seminar.lib.markdown import render_markdown, render_markdown_cached
 from seminar.services import make_organizer
 from tests.factories import PaperSummaryFactory, UserFactory
 
