@@ -3,10 +3,12 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from papers import arxiv
 from papers.models import CandidatePaper, PaperInterest
 from papers.selectors import STATUS_ALL, PoolFilters
 from papers.text import decode_digest_bytes, max_digest_bytes
@@ -143,3 +145,63 @@ class InterestForm(forms.Form):
 
 class PaperStatusForm(forms.Form):
     action = forms.ChoiceField(choices=[("dismiss", "dismiss"), ("restore", "restore")])
+
+
+class PaperReferenceForm(forms.Form):
+    """Add a paper to the pool by a link or an id (organizers)."""
+
+    reference = forms.CharField(
+        label=_("Link or arXiv id"),
+        max_length=arxiv.MAX_REFERENCE_CHARS,
+        help_text=_(
+            "An arxiv.org, huggingface.co/papers or alphaxiv link, arXiv:1706.03762, "
+            "or an old-style id such as hep-th/9901001."
+        ),
+        widget=forms.TextInput(
+            attrs={"placeholder": "https://arxiv.org/abs/1706.03762", "autocomplete": "off"}
+        ),
+    )
+
+    def clean_reference(self) -> str:
+        """The pasted text, once it is known to name an arXiv id (the service reads it again)."""
+        value = self.cleaned_data["reference"]
+        try:
+            arxiv.parse_reference(value)
+        except arxiv.InvalidReference as exc:
+            raise ValidationError(exc.message, code="reference") from exc
+        return value
+
+
+_WEB_LINK = URLValidator(schemes=["http", "https"])
+
+
+def _link_field(label, model_field: str) -> forms.URLField:
+    return forms.URLField(
+        label=label,
+        required=False,
+        max_length=CandidatePaper._meta.get_field(model_field).max_length,
+        assume_scheme="https",
+        validators=[_WEB_LINK],  # no ftp:, and never javascript: in an href
+    )
+
+
+class PaperEditForm(forms.Form):
+    """An organizer's corrections to what imports got wrong; saved as organizer edits."""
+
+    title = forms.CharField(
+        label=_("Title"), max_length=CandidatePaper._meta.get_field("title").max_length
+    )
+    authors = forms.CharField(
+        label=_("Authors"),
+        required=False,
+        max_length=arxiv.AUTHORS_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Separated by commas."),
+    )
+    hf_url = _link_field(_("Hugging Face page"), "hf_url")
+    arxiv_url = _link_field(_("arXiv page"), "arxiv_url")
+
+    @classmethod
+    def for_paper(cls, paper: CandidatePaper, data=None) -> PaperEditForm:
+        initial = {name: getattr(paper, name) for name in cls.base_fields}
+        return cls(data, initial=initial, prefix="edit")

@@ -150,6 +150,8 @@ class CandidatePaper(models.Model):
     arxiv_id = models.CharField(_("arXiv id"), max_length=40, unique=True)
     title = models.CharField(_("title"), max_length=500, blank=True)
     authors = models.TextField(_("authors"), blank=True)
+    # From the arXiv API when the paper is added by its link or filled in (digests give none).
+    abstract = models.TextField(_("abstract"), blank=True)
     hf_url = models.URLField(_("Hugging Face page"), blank=True, max_length=300)
     arxiv_url = models.URLField(_("arXiv page"), blank=True, max_length=300)
     thumbnail_url = models.URLField(_("thumbnail"), blank=True, max_length=500)

@@ -6,7 +6,8 @@ The import itself runs in `papers.importing`; sources are polled by `papers.poll
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import logging
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,7 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from papers import tasks
+from papers import arxiv, tasks
 from papers.importing import RUNNABLE, run_digest_import
 from papers.models import CandidatePaper, Digest, DigestSource, PaperInterest
 from papers.text import content_hash, decode_digest_bytes, encode_digest_text, max_digest_bytes
@@ -25,6 +26,8 @@ from seminar.lib.queue import enqueue_on_commit, worker_gone_after
 
 if TYPE_CHECKING:
     from seminar.models import User
+
+logger = logging.getLogger(__name__)
 
 
 def store_digest(
@@ -233,3 +236,125 @@ def set_paper_dismissed(*, paper: CandidatePaper, dismissed: bool) -> None:
             code="status",
         )
     paper.status = target
+
+
+# --- adding a paper by its link or id, and filling it from arXiv ------------------------------
+
+# `add_paper_by_reference` outcomes.
+ADDED_EXISTING = "existing"  # the pool had it already: nothing was written
+ADDED_NEW = "created"  # added with arXiv's metadata
+ADDED_PENDING = "pending"  # added by its id alone; `papers.fill_paper_metadata` fills it later
+# What arXiv's metadata fills (never over an organizer's edit, never over a value).
+FILLED_FIELDS = ("title", "authors", "abstract", "arxiv_url")
+# What organizers correct on the paper page.
+ORGANIZER_EDITABLE_FIELDS = ("title", "authors", "hf_url", "arxiv_url")
+# Seconds a page waits for its turn at the arXiv API before giving up (see `arxiv.fetch_paper`).
+PAGE_MAX_WAIT = 6.0
+
+
+def add_paper_by_reference(
+    *, reference: str, actor: User | None, max_wait: float = PAGE_MAX_WAIT
+) -> tuple[CandidatePaper, str]:
+    """Add the paper a pasted link or id names to the pool; return it and the outcome.
+
+    A paper already in the pool is returned as it is (`ADDED_EXISTING`). A new one is created
+    with its arXiv metadata (`ADDED_NEW`); when arXiv cannot be asked now, it is created by
+    its id alone and the worker fills it in later (`ADDED_PENDING`). Raises `ValidationError`
+    when the text is not an arXiv reference or arXiv has no such paper (nothing is created).
+    """
+    try:
+        arxiv_id = arxiv.parse_reference(reference)
+    except arxiv.InvalidReference as exc:
+        raise ValidationError(exc.message, code="reference") from exc
+    existing = CandidatePaper.objects.filter(arxiv_id=arxiv_id).first()
+    if existing is not None:
+        return existing, ADDED_EXISTING
+    # Asked outside any transaction: a slow API must not hold a database connection's locks.
+    metadata = None
+    try:
+        metadata = arxiv.fetch_paper(arxiv_id, max_wait=max_wait)
+    except arxiv.NotFound as exc:
+        raise ValidationError(exc.message, code="not_found") from exc
+    except arxiv.Unavailable as exc:
+        logger.info("arXiv unavailable while adding %s (%s); filling it later", arxiv_id, exc)
+    defaults = {"arxiv_url": arxiv.abs_url(arxiv_id)}
+    if metadata is not None:
+        defaults.update(_metadata_values(metadata))
+    with transaction.atomic():
+        paper, created = CandidatePaper.objects.get_or_create(arxiv_id=arxiv_id, defaults=defaults)
+        if created and metadata is None:
+            enqueue_on_commit(tasks.fill_paper_metadata, paper.pk)
+    if not created:  # added by someone else (or a digest) a moment ago
+        return paper, ADDED_EXISTING
+    logger.info("%s added %s to the pool", actor, arxiv_id)
+    return paper, ADDED_NEW if metadata is not None else ADDED_PENDING
+
+
+def _metadata_values(metadata: arxiv.ArxivPaper) -> dict[str, str]:
+    return {
+        "title": metadata.title,
+        "authors": metadata.authors_text,
+        "abstract": metadata.abstract,
+        "arxiv_url": metadata.abs_url,
+    }
+
+
+def missing_metadata_fields(paper: CandidatePaper) -> list[str]:
+    """The fields arXiv could fill on this paper: empty and not edited by an organizer."""
+    protected = set(paper.edited_fields or ())
+    return [name for name in FILLED_FIELDS if name not in protected and not getattr(paper, name)]
+
+
+def fill_paper_metadata(*, paper_id: int, metadata: arxiv.ArxivPaper) -> list[str]:
+    """Fill a paper's empty fields from arXiv's metadata; return the fields set.
+
+    Never writes a field an organizer edited, nor one that has a value (a digest's or an
+    organizer's). The row is locked while deciding, so an edit saved meanwhile is kept.
+    """
+    values = _metadata_values(metadata)
+    with transaction.atomic():
+        paper = CandidatePaper.objects.select_for_update().filter(pk=paper_id).first()
+        if paper is None:
+            return []
+        changed = [name for name in missing_metadata_fields(paper) if values.get(name)]
+        for name in changed:
+            setattr(paper, name, values[name])
+        if changed:
+            paper.save(update_fields=[*changed, "updated_at"])
+    return changed
+
+
+def fetch_paper_metadata(*, paper: CandidatePaper, max_wait: float = PAGE_MAX_WAIT) -> list[str]:
+    """Ask arXiv for this paper and fill what is missing (see `fill_paper_metadata`); return
+    the fields set. Asks nothing when nothing is missing. Raises `arxiv.NotFound` and
+    `arxiv.Unavailable`."""
+    if not missing_metadata_fields(paper):
+        return []
+    metadata = arxiv.fetch_paper(paper.arxiv_id, max_wait=max_wait)
+    changed = fill_paper_metadata(paper_id=paper.pk, metadata=metadata)
+    paper.refresh_from_db()
+    return changed
+
+
+def edit_paper(
+    *, paper: CandidatePaper, changes: Mapping[str, str], actor: User | None
+) -> list[str]:
+    """An organizer's corrections to a paper's title, authors or links; return what changed.
+
+    Each changed field is recorded as an organizer edit, so no later digest and no arXiv fill
+    writes over it.
+    """
+    changed = [
+        name
+        for name in ORGANIZER_EDITABLE_FIELDS
+        if name in changes and getattr(paper, name) != changes[name]
+    ]
+    if not changed:
+        return []
+    with transaction.atomic():
+        for name in changed:
+            setattr(paper, name, changes[name])
+        record_edited_fields(paper=paper, fields=changed)
+        paper.save(update_fields=[*changed, "edited_fields", "updated_at"])
+    logger.info("%s edited %s of %s", actor, ", ".join(changed), paper.arxiv_id)
+    return changed

@@ -6,10 +6,14 @@ this module at their top), and a worker only needs this module to register the t
 
 from __future__ import annotations
 
+import logging
+
 from celery import shared_task
 
 from papers.models import Digest, DigestSource
 from seminar.lib.queue import enqueue
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(name="papers.import_digest")
@@ -49,3 +53,34 @@ def resume_stalled_imports() -> None:
     from papers import services
 
     services.enqueue_stalled_imports()
+
+
+# A paper added while arXiv could not be asked is filled by this task: retried with growing
+# pauses (1, 2, 4 … minutes, or what arXiv's Retry-After asks), about four hours in all.
+FILL_MAX_RETRIES = 8
+# Seconds a worker waits for the deployment's turn at the arXiv API (one request per 3 s).
+FILL_MAX_WAIT = 60.0
+
+
+@shared_task(name="papers.fill_paper_metadata", bind=True, max_retries=FILL_MAX_RETRIES)
+def fill_paper_metadata(self, paper_id: int) -> None:
+    """Fill a paper's missing title, authors and abstract from arXiv (never an organizer's
+    edit). Run in-process (no broker), it tries once without waiting and leaves the rest to
+    the paper page's "Fetch from arXiv" button: a page must not wait on retries."""
+    from papers import arxiv, services
+    from papers.models import CandidatePaper
+
+    paper = CandidatePaper.objects.filter(pk=paper_id).first()
+    if paper is None or not services.missing_metadata_fields(paper):
+        return
+    eager = bool(self.request.is_eager)
+    try:
+        services.fetch_paper_metadata(paper=paper, max_wait=0 if eager else FILL_MAX_WAIT)
+    except arxiv.NotFound as exc:
+        logger.warning("fill_paper_metadata(%s): %s", paper.arxiv_id, exc)
+    except arxiv.Unavailable as exc:
+        if eager or self.request.retries >= self.max_retries:
+            logger.warning("fill_paper_metadata(%s): giving up: %s", paper.arxiv_id, exc)
+            return
+        pause = max(exc.retry_after or 0, 60 * 2**self.request.retries)
+        raise self.retry(countdown=pause, exc=exc) from exc

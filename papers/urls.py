@@ -7,6 +7,7 @@ from papers import views
 urlpatterns = [
     path("", views.paper_list, name="paper_list"),
     path("search.json", views.paper_search_json, name="paper_search_json"),
+    path("add/", views.paper_add, name="paper_add"),
     path("imports/", views.digest_imports, name="digest_imports"),
     path("imports/<int:pk>/", views.digest_import_detail, name="digest_import_detail"),
     path("imports/<int:pk>/retry/", views.digest_import_retry, name="digest_import_retry"),
@@ -15,5 +16,7 @@ urlpatterns = [
     path("imports/sources/<int:pk>/poll/", views.digest_source_poll, name="digest_source_poll"),
     path("<path:arxiv_id>/interest/", views.paper_interest, name="paper_interest"),
     path("<path:arxiv_id>/status/", views.paper_status, name="paper_status"),
+    path("<path:arxiv_id>/edit/", views.paper_edit, name="paper_edit"),
+    path("<path:arxiv_id>/fetch/", views.paper_fetch_metadata, name="paper_fetch_metadata"),
     path("<path:arxiv_id>/", views.paper_detail, name="paper_detail"),
 ]

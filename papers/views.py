@@ -4,24 +4,26 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from papers import selectors, services
+from papers import arxiv, selectors, services
 from papers.forms import (
     DigestUploadForm,
     InterestForm,
+    PaperEditForm,
+    PaperReferenceForm,
     PaperStatusForm,
     PoolFilterForm,
     max_upload_files,
 )
 from papers.models import CandidatePaper, Digest, DigestSource
 from seminar.lib.redirects import safe_next
-from seminar.permissions import is_member, organizer_required
+from seminar.permissions import is_member, is_organizer, organizer_required
 
 RUNS_PER_PAGE = 50
 PAPERS_SHOWN = 300
@@ -125,14 +127,67 @@ def digest_source_poll(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def paper_list(request: HttpRequest) -> HttpResponse:
     """Every candidate, newest digest first, with search, filters and sorting."""
+    return _render_pool(request)
+
+
+def _render_pool(
+    request: HttpRequest, *, add_form: PaperReferenceForm | None = None, status: int = 200
+) -> HttpResponse:
     form = PoolFilterForm(request.GET)
     filters = form.filters()
     page = selectors.pool_page(filters, page=request.GET.get("page"), member=request.user)
+    if add_form is None and is_organizer(request.user):
+        add_form = PaperReferenceForm()
     return render(
         request,
         "papers/paper_list.html",
-        {"form": form, "filters": filters, "page": page, "papers": page.object_list},
+        {
+            "form": form,
+            "filters": filters,
+            "page": page,
+            "papers": page.object_list,
+            "add_form": add_form,
+        },
+        status=status,
     )
+
+
+# Adding a paper is for organizers: each addition may cost a request to arXiv on the server's
+# behalf, from a budget of one per 3 s shared by the whole deployment (a member pasting in a
+# loop would hold up every other addition and fill), and the pool is the organizers' curated
+# list (they dismiss and restore too). Members suggest papers by marking interest.
+@organizer_required
+@require_POST
+def paper_add(request: HttpRequest) -> HttpResponse:
+    """Add a paper by its link or id; back on the pool page, with what was typed, on errors."""
+    form = PaperReferenceForm(request.POST)
+    if form.is_valid():
+        try:
+            paper, outcome = services.add_paper_by_reference(
+                reference=form.cleaned_data["reference"], actor=request.user
+            )
+        except ValidationError as exc:
+            form.add_error("reference", exc)
+        else:
+            _report_added(request, paper, outcome)
+            return redirect(paper.get_absolute_url())
+    return _render_pool(request, add_form=form, status=400)
+
+
+def _report_added(request: HttpRequest, paper: CandidatePaper, outcome: str) -> None:
+    if outcome == services.ADDED_EXISTING:
+        messages.info(request, _("%(id)s is already in the pool.") % {"id": paper.arxiv_id})
+    elif outcome == services.ADDED_NEW:
+        messages.success(request, _("%(id)s was added to the pool.") % {"id": paper.arxiv_id})
+    else:
+        messages.warning(
+            request,
+            _(
+                "%(id)s was added by its id: arXiv could not be asked now, so its title and "
+                "abstract will be filled in later."
+            )
+            % {"id": paper.arxiv_id},
+        )
 
 
 @require_GET
@@ -148,7 +203,20 @@ def paper_search_json(request: HttpRequest) -> JsonResponse:
 @login_required
 @require_GET
 def paper_detail(request: HttpRequest, arxiv_id: str) -> HttpResponse:
+    return _render_paper(request, arxiv_id)
+
+
+def _render_paper(
+    request: HttpRequest,
+    arxiv_id: str,
+    *,
+    edit_form: PaperEditForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
     paper = get_object_or_404(selectors.paper_detail(arxiv_id, member=request.user))
+    organizer = is_organizer(request.user)
+    if edit_form is None and organizer:
+        edit_form = PaperEditForm.for_paper(paper)
     return render(
         request,
         "papers/paper_detail.html",
@@ -157,8 +225,49 @@ def paper_detail(request: HttpRequest, arxiv_id: str) -> HttpResponse:
             "summaries": selectors.paper_summaries(paper),
             "topics": selectors.paper_topics(paper),
             "interests": selectors.paper_interests(paper),
+            "edit_form": edit_form,
+            "can_fetch": organizer and bool(services.missing_metadata_fields(paper)),
+            "edited_labels": _field_labels(paper.edited_fields or ()) if organizer else [],
         },
+        status=status,
     )
+
+
+@organizer_required
+@require_POST
+def paper_edit(request: HttpRequest, arxiv_id: str) -> HttpResponse:
+    """Organizers correct a paper's title, authors and links; later imports keep them."""
+    paper = get_object_or_404(CandidatePaper, arxiv_id=arxiv_id)
+    form = PaperEditForm.for_paper(paper, request.POST)
+    if not form.is_valid():
+        return _render_paper(request, arxiv_id, edit_form=form, status=400)
+    changed = services.edit_paper(paper=paper, changes=form.cleaned_data, actor=request.user)
+    if changed:
+        messages.success(request, _("Saved. Later imports will keep your changes."))
+    else:
+        messages.info(request, _("Nothing was changed."))
+    return redirect(paper.get_absolute_url())
+
+
+@organizer_required
+@require_POST
+def paper_fetch_metadata(request: HttpRequest, arxiv_id: str) -> HttpResponse:
+    """Organizers fill a paper's missing title, authors and abstract from arXiv, now."""
+    paper = get_object_or_404(CandidatePaper, arxiv_id=arxiv_id)
+    if not services.missing_metadata_fields(paper):
+        messages.info(request, _("Nothing is missing: arXiv was not asked."))
+        return redirect(paper.get_absolute_url())
+    try:
+        changed = services.fetch_paper_metadata(paper=paper)
+    except arxiv.ArxivError as exc:
+        messages.error(request, exc.message)
+    else:
+        if changed:
+            names = ", ".join(_field_labels(changed))
+            messages.success(request, _("Filled in from arXiv: %(fields)s.") % {"fields": names})
+        else:
+            messages.info(request, _("arXiv had nothing to add."))
+    return redirect(paper.get_absolute_url())
 
 
 @login_required
@@ -202,6 +311,17 @@ def paper_status(request: HttpRequest, arxiv_id: str) -> HttpResponse:
         else:
             messages.success(request, _("The paper is back in the pool."))
     return _back(request, paper)
+
+
+def _field_labels(names) -> list[str]:
+    """The translated names of a candidate's fields (as in the admin), for messages."""
+    labels = []
+    for name in names:
+        try:
+            labels.append(str(CandidatePaper._meta.get_field(name).verbose_name))
+        except FieldDoesNotExist:  # a stored name of a field that no longer exists
+            continue
+    return labels
 
 
 def _wants_json(request: HttpRequest) -> bool:

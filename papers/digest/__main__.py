@@ -1,6 +1,6 @@
 """``python -m papers.digest FILE...``: parse digests and print JSON to stdout.
 
-Prints a list with one object per file: ``{"file", "date", "format", "papers", "errors"}``.
+Prints a list with one object per file: ``{"file", "date", "format", "papers", "errors", "failures"}``.
 Exit status 1 only if a file could not be read at all; parse problems are in ``errors``.
 ``-`` reads standard input.
 """
@@ -35,6 +35,7 @@ def digest_file(path: str) -> tuple[dict[str, Any], bool]:
             "format": FORMAT_UNKNOWN,
             "papers": [],
             "errors": [f"could not read the file: {reason}"],
+            "failures": [],
         }, False
     return {"file": path, **parse_digest(data).to_dict()}, True
 

@@ -6,7 +6,7 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from . import daily_list, generic, hf_summary, jekyll
+from . import daily_list, generic, hf_summary, jekyll, structure
 from . import text as t
 from .blocks import Draft, parse_entry
 from .budget import (
@@ -23,6 +23,7 @@ from .types import (
     FORMAT_HF_SUMMARY,
     FORMAT_JEKYLL,
     FORMAT_UNKNOWN,
+    EntryFailure,
     ParsedDigest,
     ParsedPaper,
 )
@@ -90,6 +91,10 @@ def _parse(job: _Job) -> ParsedDigest:
     fmt = detect_format(s)
     find_entries, find_date = _FORMATS[fmt]
     entries, notes = find_entries(s)
+    if fmt == FORMAT_UNKNOWN or not entries:
+        found = None if s.stopped_at is not None else structure.find_papers(text)
+        if found is not None and (found.drafts or found.failures):
+            return _structural(s, fmt, found, errors, find_date)
     if not entries and fmt != FORMAT_UNKNOWN:
         entries, notes = generic.entries(s)
         if entries:
@@ -145,6 +150,48 @@ def _parse(job: _Job) -> ParsedDigest:
         if p.problems:
             errors.append(f"paper {p.arxiv_id}: " + "; ".join(p.problems))
     return ParsedDigest(date, fmt, tuple(papers), tuple(errors))
+
+
+def _structural(
+    s: Scan, fmt: str, found: structure.Found, errors: list[str], find_date: _DateFn
+) -> ParsedDigest:
+    """The result of a structural scan (see ``structure.py``) of a digest of unknown layout."""
+    first_line = min((line for line, _d in found.drafts), default=len(s.lines))
+    date, date_error = find_date(s, first_line)
+    if date is None:
+        errors.append(date_error or "no digest date found (looked at the lines before the papers)")
+    if fmt != FORMAT_UNKNOWN:
+        errors.append(
+            f"no paper entries in the expected {fmt} layout; papers were found in the "
+            "document's structure (headings, lists, tables)"
+        )
+    else:
+        errors.append(
+            "the digest layout was not recognized; papers were found in the document's "
+            "structure (headings, lists, tables)"
+        )
+    errors.extend(found.notes)
+    drafts = [d for _line, d in found.drafts if d.arxiv_id in d.source]
+    drafts = drafts[:MAX_ENTRIES]
+    papers = _merge(drafts)
+    if not papers:
+        errors.append("no papers found: every entry that looks like a paper failed to be read")
+    for f in found.failures:
+        errors.append(_failure_note(f))
+    for p in papers:
+        if p.problems:
+            errors.append(f"paper {p.arxiv_id}: " + "; ".join(p.problems))
+    fmt_out = FORMAT_UNKNOWN if fmt == FORMAT_UNKNOWN else fmt
+    return ParsedDigest(date, fmt_out, tuple(papers), tuple(errors), tuple(found.failures))
+
+
+def _failure_note(f: EntryFailure) -> str:
+    what = f'"{f.title}"' if f.title else f'"{f.ref}"'
+    detail = f" ({f.detail})" if f.detail else ""
+    return (
+        f"line {f.line}: the entry {what} looks like a paper but has no valid arXiv id"
+        f"{detail}; it was skipped"
+    )
 
 
 def _too_many_entries(entries: list[Entry]) -> str:

@@ -78,18 +78,51 @@ class ParsedPaper:
 
 
 @dataclass(frozen=True, slots=True)
+class EntryFailure:
+    """An entry that looks like a paper but could not be read as one (it is not a paper).
+
+    ``line`` is the 1-based line where the entry starts, ``ref`` the start of that line (what
+    an organizer looks for in the file), ``reason`` one of the stable codes below (callers
+    translate them), ``detail`` what was found (e.g. the link targets that hold no id), and
+    ``title`` the entry's title when it has one.
+    """
+
+    # Stable reason codes.
+    NO_ID = "no-id"  # a paper link or paper-like entry without a valid arXiv id
+    REASONS = (NO_ID,)
+
+    line: int
+    ref: str
+    reason: str
+    detail: str = ""
+    title: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "line": self.line,
+            "ref": self.ref,
+            "reason": self.reason,
+            "detail": self.detail,
+            "title": self.title,
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class ParsedDigest:
     """A parsed digest.
 
     ``format`` is one of :data:`FORMATS`. ``errors`` holds digest-level messages (no papers,
     no date, skipped headings, ...) followed by one line per paper that has problems,
     e.g. ``"paper 2505.02471: summary failed (...); no title in the digest"``.
+    ``failures`` lists the entries that look like papers but yield no paper (each also has
+    an English line in ``errors``).
     """
 
     date: datetime.date | None
     format: str
     papers: tuple[ParsedPaper, ...] = ()
     errors: tuple[str, ...] = field(default=())
+    failures: tuple[EntryFailure, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -97,4 +130,5 @@ class ParsedDigest:
             "format": self.format,
             "papers": [p.to_dict() for p in self.papers],
             "errors": list(self.errors),
+            "failures": [f.to_dict() for f in self.failures],
         }

@@ -6,30 +6,10 @@ from __future__ import annotations
 import os
 import socket
 import threading
-from urllib.parse import quote
 
 import pytest
-from django.db import connection
 
-postgres_only = pytest.mark.skipif(
-    connection.vendor != "postgresql",
-    reason="needs a second process or connection on the test database; the SQLite test "
-    "database is in memory, private to this process",
-)
-
-
-def test_database_url() -> str:
-    """A DATABASE_URL for a subprocess to work on this test database."""
-    db = connection.settings_dict
-    credentials = quote(db["USER"] or "", safe="")
-    if db["PASSWORD"]:
-        credentials += ":" + quote(db["PASSWORD"], safe="")
-    host = db["HOST"] or "localhost"
-    port = db["PORT"] or 5432
-    return f"postgres://{credentials}@{host}:{port}/{db['NAME']}"
-
-
-test_database_url.__test__ = False  # a helper, not a test
+from tests.support import postgres_only, test_database_url  # noqa: F401  (re-exported)
 
 
 def _reset_producer_pools() -> None:

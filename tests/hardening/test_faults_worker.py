@@ -15,7 +15,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from datetime import UTC, date, datetime, timedelta
 from importlib import import_module
 from pathlib import Path
@@ -45,24 +44,11 @@ from tests.factories import (
     UserFactory,
     WeekFactory,
 )
-from tests.hardening.conftest import postgres_only, test_database_url
 from tests.hardening.mail import BLOCK_ON, BLOCKED_MARKER, recipients
 from tests.papers.builders import hf_digest, numbered_ids
+from tests.support import postgres_only, test_database_url, wait_for
 
 PAPERS = 2 * CHUNK_SIZE + 1
-
-
-def _wait_for(predicate, *, timeout: float = 60.0, process: subprocess.Popen | None = None):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        if process is not None and process.poll() is not None:
-            output = process.stdout.read().decode(errors="replace") if process.stdout else ""
-            raise AssertionError(f"the process ended early:\n{output}")
-        time.sleep(0.05)
-    raise AssertionError("timed out waiting")
 
 
 def _manage(*args: str, **env: str) -> subprocess.Popen:
@@ -100,7 +86,7 @@ def test_an_import_whose_worker_was_killed_is_finished_by_the_sweeper(celery_wor
         )
     process = _manage("import_digests", str(path))
     try:
-        digest = _wait_for(
+        digest = wait_for(
             lambda: Digest.objects.filter(origin=str(path), papers_done=2 * CHUNK_SIZE).first(),
             process=process,
         )
@@ -122,7 +108,7 @@ def test_an_import_whose_worker_was_killed_is_finished_by_the_sweeper(celery_wor
     )
     paper_tasks.resume_stalled_imports.delay()
 
-    digest = _wait_for(lambda: Digest.objects.filter(pk=digest.pk, status="done").first())
+    digest = wait_for(lambda: Digest.objects.filter(pk=digest.pk, status="done").first())
     assert (digest.papers_new, digest.papers_updated, digest.papers_failed) == (PAPERS - 1, 1, 0)
     assert PaperSummary.objects.filter(digest=digest).count() == PAPERS
     assert CandidatePaper.objects.count() == PAPERS
@@ -196,7 +182,7 @@ def test_a_reminder_run_killed_mid_send_is_finished_by_the_next_run(settings, tm
     # The run hangs in the SMTP conversation of the third email, and is killed there.
     process = _manage("send_reminders", "--now", _at(0), **env, **{BLOCK_ON: "3"})
     try:
-        _wait_for(lambda: (outbox / BLOCKED_MARKER).exists(), process=process)
+        wait_for(lambda: (outbox / BLOCKED_MARKER).exists(), process=process)
         _kill(process)
     finally:
         if process.poll() is None:

@@ -6,13 +6,10 @@ import pytest
 from django.db import connection
 from django.utils import translation
 
+from tests.support import postgres_only  # noqa: F401  (re-exported)
+
 SEEDS = Path(__file__).resolve().parents[1] / "fixtures" / "seeds"
 SEED_DIGESTS = sorted(SEEDS.glob("00[1-4]_*.txt"))
-
-postgres_only = pytest.mark.skipif(
-    connection.vendor != "postgresql",
-    reason="needs concurrent writers on one database (PostgreSQL); SQLite has a single writer",
-)
 
 
 @pytest.fixture

@@ -11,10 +11,8 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 from datetime import date
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from django.conf import settings
@@ -25,24 +23,11 @@ from papers.models import CandidatePaper, Digest, PaperSummary
 from papers.services import store_digest
 from tests.factories import CandidatePaperFactory
 from tests.papers.builders import hf_digest, numbered_ids
-from tests.papers.conftest import postgres_only
+from tests.support import postgres_only, test_database_url, wait_for
 
 pytestmark = [postgres_only, pytest.mark.django_db(transaction=True)]
 
 PAPERS = 2 * CHUNK_SIZE + 1  # two chunks report progress, the third waits on the lock
-
-
-def _wait_for(predicate, timeout: float = 30.0, process: subprocess.Popen | None = None):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        if process is not None and process.poll() is not None:
-            output = process.stdout.read().decode(errors="replace") if process.stdout else ""
-            raise AssertionError(f"the import process ended early:\n{output}")
-        time.sleep(0.02)
-    raise AssertionError("timed out waiting")
 
 
 class RowLock:
@@ -83,7 +68,7 @@ def test_import_progress_is_visible_from_another_connection_while_it_runs(held_d
     worker = threading.Thread(target=_import_in_thread, args=(digest.pk,))
     worker.start()
     try:
-        seen = _wait_for(
+        seen = wait_for(
             lambda: Digest.objects.filter(pk=digest.pk, papers_done=2 * CHUNK_SIZE).first()
         )
         assert (seen.status, seen.papers_total, seen.attempts) == ("running", PAPERS, 1)
@@ -114,12 +99,12 @@ def test_a_worker_killed_mid_import_leaves_no_half_imported_digest(held_digest, 
     process = subprocess.Popen(
         [sys.executable, "manage.py", "import_digests", str(path)],
         cwd=Path(settings.BASE_DIR),
-        env={**os.environ, "DATABASE_URL": _test_database_url()},
+        env={**os.environ, "DATABASE_URL": test_database_url()},
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
     )
     try:
-        digest = _wait_for(
+        digest = wait_for(
             lambda: Digest.objects.filter(origin=str(path), papers_done=2 * CHUNK_SIZE).first(),
             timeout=60,
             process=process,
@@ -138,13 +123,3 @@ def test_a_worker_killed_mid_import_leaves_no_half_imported_digest(held_digest, 
     assert (digest.status, digest.papers_new, digest.papers_updated) == ("done", PAPERS - 1, 1)
     assert digest.attempts == 2
     assert PaperSummary.objects.filter(digest=digest).count() == PAPERS
-
-
-def _test_database_url() -> str:
-    db = connection.settings_dict
-    credentials = quote(db["USER"] or "", safe="")
-    if db["PASSWORD"]:
-        credentials += ":" + quote(db["PASSWORD"], safe="")
-    host = db["HOST"] or "localhost"
-    port = db["PORT"] or 5432
-    return f"postgres://{credentials}@{host}:{port}/{db['NAME']}"

@@ -40,7 +40,7 @@ def test_cli_json_keys() -> None:
     result = json.loads(proc.stdout)
     assert [obj["file"] for obj in result] == [str(seed_a), str(seed_c)]
     for obj in result:
-        assert list(obj) == ["file", "date", "format", "papers", "errors"]
+        assert list(obj) == ["file", "date", "format", "papers", "errors", "failures"]
         for paper in obj["papers"]:
             for key in ("arxiv_id", "title", "url", "authors", "votes", "summary_ok", "sections"):
                 assert key in paper
@@ -61,7 +61,7 @@ def test_cli_unreadable_file(tmp_path: Path) -> None:
     ok, gone, directory = json.loads(proc.stdout)
     assert ok["format"] == "jekyll" and len(ok["papers"]) == 18
     for obj in (gone, directory):
-        assert list(obj) == ["file", "date", "format", "papers", "errors"]
+        assert list(obj) == ["file", "date", "format", "papers", "errors", "failures"]
         assert obj["papers"] == [] and obj["date"] is None
         assert obj["errors"][0].startswith("could not read the file")
 

@@ -438,7 +438,7 @@ def test_invalid_calendar_date_is_reported() -> None:
 
 def test_to_dict_shape() -> None:
     d = parse_digest(load("004")).to_dict()
-    assert list(d) == ["date", "format", "papers", "errors"]
+    assert list(d) == ["date", "format", "papers", "errors", "failures"]
     assert d["date"] == "2024-12-24"
     paper = d["papers"][0]
     for key in ("arxiv_id", "title", "url", "authors", "votes", "summary_ok", "sections"):
