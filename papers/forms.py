@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import json
+
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -37,6 +39,36 @@ class MultipleFileField(forms.FileField):
                 return [super().clean(None, initial)]
             return [super(MultipleFileField, self).clean(item, initial) for item in data]
         return [super().clean(data, initial)]
+
+
+# Files that are certainly not a markdown or text digest, by their name.
+_NOT_MARKDOWN_SUFFIXES = frozenset(
+    {".json", ".csv", ".pdf", ".zip", ".gz", ".png", ".jpg", ".jpeg", ".gif", ".webp", ".docx"}
+)
+# A text with more control characters than this share is binary, whatever it decodes to.
+_MAX_CONTROL_SHARE = 0.01
+
+
+def not_a_markdown_digest(name: str, text: str) -> str | None:
+    """Why this upload is not a markdown or text digest, or None. Judged by the file's name
+    and its content (a JSON document or binary data is refused even when renamed .md)."""
+    suffix = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
+    if suffix in _NOT_MARKDOWN_SUFFIXES:
+        return _("a %(suffix)s file is not a digest; upload the markdown or text file.") % {
+            "suffix": suffix
+        }
+    sample = text[:65536]
+    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\n\r\f")
+    if controls > max(8, len(sample) * _MAX_CONTROL_SHARE):
+        return _("this is binary data, not a markdown or text digest.")
+    stripped = sample.lstrip("\ufeff \t\r\n")
+    if stripped[:1] in ("{", "["):
+        try:
+            json.loads(text)
+        except ValueError:
+            return None  # markdown may start with a bracket (a link); only real JSON is refused
+        return _("this is a JSON document, not a markdown digest.")
+    return None
 
 
 class DigestUploadForm(forms.Form):
@@ -81,6 +113,10 @@ class DigestUploadForm(forms.Form):
                 errors.append(
                     ValidationError(_("%(name)s is empty.") % {"name": upload.name}, code="empty")
                 )
+                continue
+            reason = not_a_markdown_digest(upload.name, text)
+            if reason:
+                errors.append(ValidationError(f"{upload.name}: {reason}", code="not_markdown"))
                 continue
             texts.append((upload.name, text))
         if errors:
