@@ -542,9 +542,9 @@ def run_pages(
 
 def run_extras() -> dict[str, object]:
     from bench.imports import run_import_benchmark
+    from bench.parser import run_adversarial_benchmark, run_parse_benchmark
     from bench.reminders import run_reminder_benchmark
     from bench.search import run_search_benchmark
-    from papers.digest.bench import run_adversarial_benchmark, run_parse_benchmark
 
     extras: dict[str, object] = {}
     steps = (
@@ -665,7 +665,7 @@ def report(pages: dict, ceiling_rps: float, extras: dict, notes: list[str], tota
         if key == "parse_adversarial_worst_mb_per_s" and "adversarial_worst_case" in extras.get(
             "parse_adversarial", {}
         ):
-            from papers.digest.bench import adversarial_line
+            from bench.parser import adversarial_line
 
             log(f"  {adversarial_line(extras['parse_adversarial'])}")
     for note in notes:

@@ -241,3 +241,14 @@ class PaperEditForm(forms.Form):
     def for_paper(cls, paper: CandidatePaper, data=None) -> PaperEditForm:
         initial = {name: getattr(paper, name) for name in cls.base_fields}
         return cls(data, initial=initial, prefix="edit")
+
+
+class BackfillForm(forms.Form):
+    """A range of past dates to fetch from a dated source (checked by `start_backfill`)."""
+
+    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, source_id: int, **kwargs):
+        # One form per source on the page: the prefix keeps their ids apart.
+        super().__init__(*args, prefix=f"backfill-{source_id}", **kwargs)

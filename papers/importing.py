@@ -36,6 +36,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from papers.digest import STOP_NOTE_PREFIX, ParsedPaper, parse_digest
+from papers.digest.types import EntryFailure
 from papers.models import CandidatePaper, Digest, PaperSummary
 from papers.search import build_search_text
 
@@ -137,9 +138,28 @@ def _record_failure(digest_id: int, exc: Exception, *, using: str) -> None:
     )
 
 
+def _entry_failure(failure: EntryFailure) -> dict[str, str]:
+    """A digest entry that looks like a paper but could not be read, as an error row in the
+    reader's language (the parser gives a stable reason code and the entry's own words)."""
+    what = failure.title or failure.ref
+    if failure.reason == EntryFailure.NO_ID:
+        reason = _(
+            'Line %(line)s: the entry "%(what)s" looks like a paper but has no valid arXiv id; '
+            "it was not imported."
+        ) % {"line": failure.line, "what": what}
+    else:
+        reason = _('Line %(line)s: the entry "%(what)s" could not be read.') % {
+            "line": failure.line,
+            "what": what,
+        }
+    return {"arxiv_id": "", "line": str(failure.line), "reason": reason}
+
+
 def _import(digest: Digest, *, using: str) -> None:
     parsed = parse_digest(digest.content)
-    warnings = list(parsed.errors)
+    # The parser's English note for each lost entry is shown as a translated error row instead.
+    lost_lines = {f"line {failure.line}:" for failure in parsed.failures}
+    warnings = [w for w in parsed.errors if not any(str(w).startswith(x) for x in lost_lines)]
     papers: dict[str, tuple[int, ParsedPaper]] = {}
     for position, paper in enumerate(parsed.papers):
         if paper.arxiv_id in papers:  # the parser merges repeats; never write one twice
@@ -173,14 +193,17 @@ def _import(digest: Digest, *, using: str) -> None:
         progress.close()
 
     errors: list[dict[str, str]] = []
-    if not papers:
+    lost = [_entry_failure(failure) for failure in parsed.failures]
+    if not papers and not lost:
         errors.append({"arxiv_id": "", "reason": _("No papers were found in this digest.")})
+    errors += lost
     errors += run.failures
     imported = run.new + run.updated + run.unchanged
     if imported == 0:
         digest.status = Digest.Status.FAILED
-    elif run.failures or any(str(w).startswith(STOP_NOTE_PREFIX) for w in warnings):
-        # A parse cut short by its budget or limits imported only part of the digest.
+    elif run.failures or lost or any(str(w).startswith(STOP_NOTE_PREFIX) for w in warnings):
+        # Entries the parser could not read, or a parse cut short by its budget or limits:
+        # "completed with errors", never a plain "done".
         digest.status = Digest.Status.PARTIAL
     else:
         digest.status = Digest.Status.DONE
@@ -190,7 +213,7 @@ def _import(digest: Digest, *, using: str) -> None:
     digest.papers_new = run.new
     digest.papers_updated = run.updated
     digest.papers_unchanged = run.unchanged
-    digest.papers_failed = len(run.failures)
+    digest.papers_failed = len(run.failures) + len(lost)
     digest.finished_at = timezone.now()
     # Never the whole row: `content` can be megabytes and does not change.
     digest.save(using=using, update_fields=_RESULT_FIELDS)

@@ -10,8 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from papers.hf_api import DEFAULT_BASE_URL as HF_API_DEFAULT_URL
 from papers.search import build_search_text
-from papers.sources import MAX_DAYS_BACK, location_problem
+from papers.sources import MAX_DAYS_BACK, is_template, location_problem
 from seminar.lib.queue import worker_gone_after
 
 # arXiv ids are stored without a version suffix, so `2505.17612v2` and `2505.17612` can never
@@ -27,17 +28,24 @@ class DigestSource(models.Model):
     class Kind(models.TextChoices):
         FOLDER = "folder", _("Folder on the server")
         URL = "url", _("HTTP(S) URL or URL template with {date}")
+        HF_API = "hf_api", _("Hugging Face Daily Papers API")
 
     name = models.CharField(_("name"), max_length=100, unique=True)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     location = models.CharField(
         _("location"),
         max_length=500,
-        help_text=_("A folder path, or a URL such as https://example.org/digests/{date}.md"),
+        blank=True,  # the Hugging Face API has a default base URL; the others need one
+        help_text=_(
+            "A folder path, or a URL such as https://example.org/digests/{date}.md. For the "
+            "Hugging Face API, its base URL (empty: https://huggingface.co/api/daily_papers)."
+        ),
     )
     enabled = models.BooleanField(_("enabled"), default=True)
     days_back = models.PositiveSmallIntegerField(
-        _("days to look back"), default=3, help_text=_("For URL templates: dates tried per poll.")
+        _("days to look back"),
+        default=3,
+        help_text=_("For URL templates and the Hugging Face API: dates tried per poll."),
     )
     last_polled_at = models.DateTimeField(_("last polled"), null=True, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
@@ -51,7 +59,16 @@ class DigestSource(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def is_dated(self) -> bool:
+        """Whether the source publishes one digest per date (so a date range can be fetched)."""
+        return self.kind == self.Kind.HF_API or (
+            self.kind == self.Kind.URL and is_template(self.location)
+        )
+
     def clean(self) -> None:
+        if self.kind == self.Kind.HF_API and not self.location.strip():
+            self.location = HF_API_DEFAULT_URL
         problems = {}
         problem = location_problem(kind=self.kind, location=self.location)
         if problem:
@@ -61,6 +78,81 @@ class DigestSource(models.Model):
             problems["days_back"] = _("At most %(days)d days.") % {"days": MAX_DAYS_BACK}
         if problems:
             raise ValidationError(problems)
+
+
+class BackfillRun(models.Model):
+    """Fetching a dated source's digests for a range of past dates, one date at a time.
+
+    The row is the progress: each date's outcome is written as soon as it is known, so a run
+    whose worker was killed continues where it stopped when it is run again.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        PARTIAL = "partial", _("Done with errors")
+
+    class Outcome(models.TextChoices):
+        IMPORTED = "imported", _("Imported")
+        ALREADY = "already", _("Already imported")
+        NOT_PUBLISHED = "not_published", _("Not published")
+        FAILED = "failed", _("Failed")
+
+    # Outcomes a later run does not try again.
+    FINAL_OUTCOMES = (Outcome.IMPORTED, Outcome.ALREADY, Outcome.NOT_PUBLISHED)
+
+    source = models.ForeignKey(DigestSource, on_delete=models.CASCADE, related_name="backfills")
+    start_date = models.DateField(_("from"))
+    end_date = models.DateField(_("to"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    # {"2025-05-26": {"outcome": "imported", "detail": "...", "digest": 12}, ...}
+    days = models.JSONField(_("days"), default=dict, blank=True)
+    days_total = models.PositiveIntegerField(default=0)
+    days_done = models.PositiveIntegerField(default=0)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("backfill run")
+        verbose_name_plural = _("backfill runs")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(start_date__lte=F("end_date")), name="backfill_range_in_order"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.start_date}..{self.end_date}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.PARTIAL)
+
+    @property
+    def is_stalled(self) -> bool:
+        """Not finished, and untouched for longer than any task may run: its worker is gone."""
+        if self.is_finished:
+            return False
+        since = self.updated_at or self.started_at or self.created_at
+        return since < timezone.now() - worker_gone_after()
+
+    @property
+    def day_rows(self) -> list[dict]:
+        """The dates done so far, in order, each with its outcome's label (for the page)."""
+        labels = dict(self.Outcome.choices)
+        return [
+            {"date": day, "label": labels.get(row.get("outcome"), ""), **row}
+            for day, row in sorted(self.days.items())
+        ]
 
 
 class Digest(models.Model):

@@ -14,9 +14,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from papers import sources
+from papers import hf_api, sources
 from papers.importing import RUNNABLE, run_digest_import
-from papers.models import Digest, DigestSource
+from papers.models import BackfillRun, Digest, DigestSource
 from papers.services import store_digest
 from papers.text import decode_digest_bytes, max_digest_bytes
 
@@ -45,11 +45,14 @@ def poll_digest_source(*, source: DigestSource, today: date | None = None) -> Po
     """Import whatever is new at a source; record when it was polled and what went wrong.
 
     Each digest is imported on its own (one bad file does not hold back the others). For a
-    URL template, the last `days_back` dates are tried; a date with no file (404) is normal.
+    URL template or the Hugging Face API, the last `days_back` dates are tried; a date with no
+    file (404, or no papers) is normal.
     """
     result = PollResult()
     if source.kind == DigestSource.Kind.FOLDER:
         _poll_folder(source, result)
+    elif source.kind == DigestSource.Kind.HF_API:
+        _poll_hf_api(source, result, today or timezone.localdate())
     else:
         _poll_url(source, result, today or timezone.localdate())
     for digest in result.imported:
@@ -140,3 +143,117 @@ def _poll_url(source: DigestSource, result: PollResult, today: date) -> None:
             result.errors.append(str(exc))
             continue
         _import_from_source(data=data, origin=url, source=source, result=result)
+
+
+# --- dated sources: one date at a time (the Hugging Face API, and backfills) ----------------
+
+# The Hub's list for a date keeps changing for a day or so (papers are added, votes counted):
+# a date is fetched again until a digest of it was taken this many days after it.
+HF_SETTLED_AFTER_DAYS = 2
+HF_ACCEPT = "application/json"
+
+
+@dataclass
+class DayResult:
+    """What fetching one date of a dated source gave (a `BackfillRun.Outcome` value)."""
+
+    outcome: str
+    url: str
+    detail: str = ""
+    digest: Digest | None = None
+    # Entries of the answer that could not be imported (no arXiv id), for the organizers.
+    problems: list[str] = field(default_factory=list)
+
+
+def dated_url(source: DigestSource, day: date) -> str:
+    if source.kind == DigestSource.Kind.HF_API:
+        return hf_api.day_url(source.location or hf_api.DEFAULT_BASE_URL, day)
+    return sources.expand_template(source.location, day)
+
+
+def _already_imported(source: DigestSource, url: str, day: date) -> bool:
+    finished = Digest.objects.filter(
+        origin=url, status__in=[Digest.Status.DONE, Digest.Status.PARTIAL]
+    )
+    if source.kind != DigestSource.Kind.HF_API:
+        return finished.exists()  # a dated file is published once
+    created = finished.values_list("created_at", flat=True)
+    settled = day + timedelta(days=HF_SETTLED_AFTER_DAYS)
+    return any(timezone.localdate(when) >= settled for when in created)
+
+
+def import_day(*, source: DigestSource, day: date) -> DayResult:
+    """Fetch and import one date of a dated source (URL template or Hugging Face API).
+
+    Never raises for what the server or the content does: the outcome says what happened.
+    """
+    outcome = BackfillRun.Outcome
+    url = dated_url(source, day)
+    if _already_imported(source, url, day):
+        return DayResult(outcome.ALREADY, url)
+    is_hf = source.kind == DigestSource.Kind.HF_API
+    limit = max_digest_bytes()
+    try:
+        data = sources.fetch_url(
+            url,
+            timeout=float(getattr(settings, "DIGEST_HTTP_TIMEOUT", 20.0)),
+            max_bytes=limit,
+            **({"accept": HF_ACCEPT} if is_hf else {}),
+        )
+    except sources.NotPublished as exc:
+        return DayResult(outcome.NOT_PUBLISHED, url, str(exc))
+    except sources.FetchError as exc:
+        return DayResult(outcome.FAILED, url, str(exc))
+    problems: list[str] = []
+    if is_hf:
+        try:
+            daily = hf_api.parse_answer(data, day=day, max_bytes=limit)
+        except hf_api.AnswerError as exc:
+            return DayResult(outcome.FAILED, url, f"{url}: {exc}")
+        if not daily.papers:
+            return DayResult(outcome.NOT_PUBLISHED, url, _("%(url)s: no papers.") % {"url": url})
+        lost = daily.without_id
+        if lost:
+            # Also in the digest as entries the importer reports; said here too, because
+            # the source's page is where organizers look after a poll.
+            problems.append(
+                _("%(url)s: %(count)d entries without an arXiv id: %(titles)s")
+                % {
+                    "url": url,
+                    "count": len(lost),
+                    "titles": "; ".join(p.title or "?" for p in lost[:5]),
+                }
+            )
+        text = hf_api.digest_text(daily)
+    else:
+        text = decode_digest_bytes(data)
+    try:
+        digest, _created = store_digest(text=text, origin=url, source=source)
+    except ValidationError as exc:
+        return DayResult(outcome.FAILED, url, f"{url}: {' '.join(exc.messages)}")
+    if digest.status not in RUNNABLE:
+        return DayResult(outcome.ALREADY, url, digest=digest, problems=problems)
+    digest = run_digest_import(digest_id=digest.pk) or digest
+    if digest.status == Digest.Status.FAILED:
+        reason = "; ".join(str(e.get("reason", "")) for e in digest.errors[:3])
+        detail = _("%(origin)s: the import failed (%(reason)s)") % {
+            "origin": url,
+            "reason": reason,
+        }
+        return DayResult(outcome.FAILED, url, detail, digest=digest, problems=problems)
+    return DayResult(outcome.IMPORTED, url, digest=digest, problems=problems)
+
+
+def _poll_hf_api(source: DigestSource, result: PollResult, today: date) -> None:
+    days = min(max(1, source.days_back), sources.MAX_DAYS_BACK)
+    for offset in reversed(range(days)):  # oldest first, as for URL templates
+        day_result = import_day(source=source, day=today - timedelta(days=offset))
+        result.errors.extend(day_result.problems)
+        if day_result.digest is not None and day_result.outcome != BackfillRun.Outcome.ALREADY:
+            result.imported.append(day_result.digest)  # a failed import is reported above
+        elif day_result.outcome == BackfillRun.Outcome.ALREADY:
+            result.already_imported += 1
+        elif day_result.outcome == BackfillRun.Outcome.NOT_PUBLISHED:
+            result.not_published.append(day_result.url)
+        else:
+            result.errors.append(day_result.detail)

@@ -72,6 +72,8 @@ def location_problem(*, kind: str, location: str) -> str | None:
         return _("Enter an http:// or https:// URL.")
     if parts.scheme not in ("http", "https") or not parts.hostname:
         return _("Enter an http:// or https:// URL.")
+    if kind == "hf_api" and ("{" in location or "}" in location):
+        return _("The Hugging Face API's base URL takes no placeholder: the date is added.")
     if "{" in _DATE_PLACEHOLDER_RE.sub("", location) or "}" in _DATE_PLACEHOLDER_RE.sub(
         "", location
     ):
@@ -198,7 +200,13 @@ _FAILURES: dict[type[outbound.OutboundError], str] = {
 }
 
 
-def fetch_url(url: str, *, timeout: float, max_bytes: int) -> bytes:
+def fetch_url(
+    url: str,
+    *,
+    timeout: float,
+    max_bytes: int,
+    accept: str = "text/markdown, text/plain;q=0.9, */*;q=0.5",
+) -> bytes:
     """GET `url` and return the body, within `timeout` seconds overall and `max_bytes`.
 
     Only public addresses are reached (see `seminar.lib.outbound`). Raises `NotPublished` for
@@ -211,7 +219,7 @@ def fetch_url(url: str, *, timeout: float, max_bytes: int) -> bytes:
             max_bytes=max_bytes,
             headers={
                 "User-Agent": USER_AGENT,
-                "Accept": "text/markdown, text/plain;q=0.9, */*;q=0.5",
+                "Accept": accept,
             },
         )
     except outbound.OutboundError as exc:

@@ -84,3 +84,13 @@ def fill_paper_metadata(self, paper_id: int) -> None:
             return
         pause = max(exc.retry_after or 0, 60 * 2**self.request.retries)
         raise self.retry(countdown=pause, exc=exc) from exc
+
+
+@shared_task(name="papers.run_backfill")
+def run_backfill(run_id: int) -> None:
+    """Fetch a backfill's dates; when its time budget is spent, a new task takes the rest (so
+    no task reaches the worker's time limit), continuing from the dates on the row."""
+    from papers import backfill
+
+    if backfill.run_backfill(run_id=run_id):
+        enqueue(run_backfill, run_id)

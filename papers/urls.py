@@ -14,6 +14,11 @@ urlpatterns = [
     path("imports/<int:pk>/progress/", views.digest_import_progress, name="digest_import_progress"),
     path("imports/sources/", views.digest_sources, name="digest_sources"),
     path("imports/sources/<int:pk>/poll/", views.digest_source_poll, name="digest_source_poll"),
+    path(
+        "imports/sources/<int:pk>/backfill/",
+        views.digest_source_backfill,
+        name="digest_source_backfill",
+    ),
     path("<path:arxiv_id>/interest/", views.paper_interest, name="paper_interest"),
     path("<path:arxiv_id>/status/", views.paper_status, name="paper_status"),
     path("<path:arxiv_id>/edit/", views.paper_edit, name="paper_edit"),

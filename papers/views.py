@@ -11,8 +11,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from papers import arxiv, selectors, services
+from papers import arxiv, backfill, selectors, services
 from papers.forms import (
+    BackfillForm,
     DigestUploadForm,
     InterestForm,
     PaperEditForm,
@@ -108,7 +109,58 @@ def digest_import_progress(request: HttpRequest, pk: int) -> JsonResponse:
 
 @organizer_required
 def digest_sources(request: HttpRequest) -> HttpResponse:
-    return render(request, "papers/sources.html", {"sources": selectors.digest_sources()})
+    return _render_sources(request)
+
+
+def _render_sources(
+    request: HttpRequest, *, bound: BackfillForm | None = None, status: int = 200
+) -> HttpResponse:
+    rows = []
+    for source in selectors.digest_sources():
+        form = None
+        if source.is_dated:
+            form = bound if bound and bound.prefix == f"backfill-{source.pk}" else None
+            form = form or BackfillForm(source_id=source.pk)
+        rows.append({"source": source, "backfill_form": form})
+    return render(
+        request,
+        "papers/sources.html",
+        {"rows": rows, "backfills": backfill.recent_runs(), "max_days": backfill.max_days()},
+        status=status,
+    )
+
+
+@organizer_required
+@require_POST
+def digest_source_backfill(request: HttpRequest, pk: int) -> HttpResponse:
+    """Queue a backfill of a date range for a dated source (or continue the same range)."""
+    source = get_object_or_404(DigestSource, pk=pk)
+    if not source.is_dated:  # the page offers no form for it: nothing typed to keep
+        messages.error(request, backfill.not_dated_message())
+        return redirect("digest_sources")
+    form = BackfillForm(request.POST, source_id=source.pk)
+    if form.is_valid():
+        try:
+            run, created = backfill.start_backfill(
+                source=source,
+                start=form.cleaned_data["start"],
+                end=form.cleaned_data["end"],
+                requested_by=request.user,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            message = (
+                _("A backfill of %(name)s from %(start)s to %(end)s was queued.")
+                if created
+                else _("The backfill of %(name)s from %(start)s to %(end)s continues.")
+            )
+            messages.success(
+                request,
+                message % {"name": source.name, "start": run.start_date, "end": run.end_date},
+            )
+            return redirect("digest_sources")
+    return _render_sources(request, bound=form, status=400)
 
 
 @organizer_required

@@ -26,7 +26,7 @@ Guarantees: every ``arxiv_id`` is normalized (no version, no URL) and occurs in 
 message; output strings hold no NUL characters.
 
 Cost: digests are untrusted, so parsing is linear in the size of the text whatever it holds
-(every pattern is written to be, see ``text.py``; ``bench.py`` measures the worst of an
+(every pattern is written to be, see ``text.py``; ``bench/parser.py`` (a development tool) measures the worst of an
 adversarial corpus). Per-line patterns read at most ``text.MAX_LINE_CHARS`` characters of a
 line; longer lines, and any arXiv id past that point, are reported. A parse reads at most
 ``budget.MAX_HEADINGS`` headings and ``budget.MAX_ENTRIES`` paper entries and stops after
@@ -34,7 +34,7 @@ line; longer lines, and any arXiv id past that point, are reported. A parse read
 the papers read so far and reports where, first in ``errors`` (:data:`STOP_NOTE_PREFIX`).
 
 Command line: ``python -m papers.digest FILE...`` prints JSON; ``python -m
-papers.digest.bench`` measures parsing speed.
+bench.parser`` measures parsing speed.
 """
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
 """``python -m papers.digest FILE...``: parse digests and print JSON to stdout.
 
-Prints a list with one object per file: ``{"file", "date", "format", "papers", "errors", "failures"}``.
+Prints a list with one object per file:
+``{"file", "date", "format", "papers", "errors", "failures"}``.
 Exit status 1 only if a file could not be read at all; parse problems are in ``errors``.
 ``-`` reads standard input.
 """

@@ -95,6 +95,11 @@ def _parse(job: _Job) -> ParsedDigest:
         found = None if s.stopped_at is not None else structure.find_papers(text)
         if found is not None and (found.drafts or found.failures):
             return _structural(s, fmt, found, errors, find_date)
+        if found is None and len(text) > structure.MAX_CHARS:
+            notes.append(
+                f"the digest is longer than {structure.MAX_CHARS:,} characters: its layout was "
+                "read line by line only (headings and link lines), not as a markdown document"
+            )
     if not entries and fmt != FORMAT_UNKNOWN:
         entries, notes = generic.entries(s)
         if entries:

@@ -40,7 +40,7 @@ from . import text as t
 from .blocks import Draft, is_link_line, parse_entry
 from .types import EntryFailure
 
-MAX_CHARS = 600_000
+MAX_CHARS = 250_000  # 5 x the largest real digest; markdown-it-py needs up to ~20 µs a character
 _PSEUDO_LEVEL = 7  # a bold-only paragraph: a heading below all real ones
 
 _MD = MarkdownIt("commonmark", {"html": True}).enable("table")
@@ -145,11 +145,12 @@ def _inline_parts(inline: Token) -> tuple[str, list[_Ref], list[str], bool, str]
             ref = _href_ref(link_href or "") or _lead_id_ref(text)
             if ref is not None:
                 ref.text = text
-                if not "".join(out).strip(" \t*_-–—|·•:：[(（") or _LABEL_ONLY("".join(out)):
-                    starts = starts or not refs
+                if not refs and _opens(out):
+                    starts = True
                 refs.append(ref)
             elif _PAPER_HOST_RE.search(link_href or "") or (
-                not (link_href or "").strip() and _PAPER_LABEL_RE.search(text or "".join(out)[-40:])
+                not (link_href or "").strip()
+                and _PAPER_LABEL_RE.search(text or "".join(out[-4:])[-40:])
             ):
                 broken.append(link_href or f"[{text}]()")
             out.append(text)
@@ -160,7 +161,10 @@ def _inline_parts(inline: Token) -> tuple[str, list[_Ref], list[str], bool, str]
         elif typ in ("softbreak", "hardbreak"):
             content = " "
         elif typ == "strong_open":
-            if (not lead_done and not "".join(out).strip(" \t*_")) or _NUM_ONLY("".join(out)):
+            head = "".join(out) if len(out) <= 8 else None
+            if head is not None and (
+                (not lead_done and not head.strip(" \t*_")) or _NUM_ONLY(head)
+            ):
                 in_strong += 1
             continue
         elif typ == "strong_close":
@@ -180,17 +184,26 @@ def _inline_parts(inline: Token) -> tuple[str, list[_Ref], list[str], bool, str]
             if typ == "text" and (
                 "Xiv" in content or "xiv" in content or "XIV" in content or "http" in content
             ):
-                before = "".join(out)
+                opens = not refs and _opens(out)
                 for ref in t.refs_in(t.line_head(content)):
-                    if not before.strip(" \t*_-–—|·•:：[(（<") or _LABEL_ONLY(before):
-                        starts = starts or not refs
+                    if opens and not refs and _opens([content[: ref.start]]):
+                        starts = True
                     refs.append(_Ref(ref.arxiv_id, ref.kind))
             out.append(content)
         if in_strong:
             strong_buf.append(content)
-        elif strong_buf == [] and "".join(out).strip() and not lead_done and not in_strong:
-            lead_done = lead_done or bool(content.strip())
+        elif not lead_done and not strong_buf and content.strip():
+            lead_done = True  # text before any bold: no bold lead (numbering excepted above)
     return "".join(out), refs, broken, starts, bold_lead
+
+
+def _opens(out: list[str]) -> bool:
+    """True when the text so far (``out``) is empty or a short label: what follows opens the
+    paragraph. Only a few pieces are ever joined, so a paragraph of many pieces stays linear."""
+    if len(out) > 8:
+        return False
+    before = "".join(out)
+    return not before.strip(" \t*_-–—|·•:：[(（<") or _LABEL_ONLY(before)
 
 
 def _LABEL_ONLY(text: str) -> bool:
@@ -412,13 +425,17 @@ def _collect(
     for start, summary in open_details:
         details.append((start, len(lines), summary))
     # Section ends.
-    for k, h in enumerate(heads):
-        end = len(lines)
-        for later in heads[k + 1 :]:
-            if later.level <= h.level or (h.level == _PSEUDO_LEVEL):
-                end = later.line
-                break
-        h.end = end
+    # A section ends at the next heading of its level or above (a bold-only paragraph at the
+    # next heading of any kind); one pass with a stack of open sections keeps it linear.
+    open_heads: list[_Head] = []
+    for h in heads:
+        while open_heads and (
+            open_heads[-1].level >= h.level or open_heads[-1].level == _PSEUDO_LEVEL
+        ):
+            open_heads.pop().end = h.line
+        open_heads.append(h)
+    for h in open_heads:
+        h.end = len(lines)
     return units, heads, items, details
 
 
@@ -513,9 +530,13 @@ def _titled_before(item: _Item, items: list[_Item], lines: list[str]) -> _Item |
         return None
     best: _Item | None = None
     for other in items:
-        if other.parent is None and other.end <= item.start and _item_titled(other):
-            if best is None or other.start > best.start:
-                best = other
+        if (
+            other.parent is None
+            and other.end <= item.start
+            and _item_titled(other)
+            and (best is None or other.start > best.start)
+        ):
+            best = other
     # Only blank lines and indented sub-items may lie between them.
     if best is None or any(
         ln.strip() and not ln[:1].isspace() for ln in lines[best.end : item.start]

@@ -10,7 +10,7 @@ seconds, is two orders of magnitude from both, so neither a loaded machine nor a
 changes the verdict. The child parses with no time budget (``budget_seconds=None``): the
 patterns must be linear by themselves, not saved by the backstop.
 
-The corpus is the one of the parser benchmark (``papers.digest.bench.adversarial_corpus``:
+The corpus is the one of the parser benchmark (``bench.parser.adversarial_corpus``:
 each pattern's worst input, 5 MB single lines, many short lines, deep nesting, many tiny
 entries, NUL and control bytes), plus the inputs reported in the finding.
 
@@ -34,9 +34,9 @@ from pathlib import Path
 
 import pytest
 
+from bench.parser import adversarial_corpus
 from papers.digest import parse_digest
 from papers.digest import text as t
-from papers.digest.bench import adversarial_corpus
 from papers.digest.budget import MAX_ENTRIES, MAX_HEADINGS, MAX_SECTIONS, STOP_NOTE_PREFIX
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -49,7 +49,7 @@ DEADLINE = 20.0  # seconds per parse in the child
 CHILD = r"""
 import json, sys, time
 from papers.digest import parse_digest
-from papers.digest.bench import adversarial_corpus
+from bench.parser import adversarial_corpus
 
 corpus = adversarial_corpus(int(sys.argv[1]))
 print(json.dumps({"ready": True}), flush=True)

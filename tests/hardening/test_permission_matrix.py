@@ -76,6 +76,8 @@ MATRIX: dict[str, dict[str, tuple] | str] = {
     "digest_import_progress": {"GET": (L, 403, 403, 200), "POST": (L, 403, 403, 405)},
     "digest_sources": {"GET": (L, 403, 403, 200), "POST": (L, 403, 403, 200)},
     "digest_source_poll": {"GET": (L, 403, 403, 405), "POST": (L, 403, 403, 302)},
+    # The world's source is a folder (no dates): the organizer is answered with a message.
+    "digest_source_backfill": {"GET": (L, 403, 403, 405), "POST": (L, 403, 403, 302)},
     "paper_status": {"GET": (L, 403, 403, 405), "POST": (L, 403, 403, 302)},
     # Adding a paper by link or id, correcting one, filling one from arXiv: organizers only.
     "paper_add": {"GET": (L, 403, 403, 405), "POST": (L, 403, 403, 302)},

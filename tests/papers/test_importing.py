@@ -14,6 +14,7 @@ from papers.services import (
     import_digest_text,
     record_edited_fields,
     retry_digest_import,
+    store_digest,
 )
 from papers.text import content_hash
 from tests.factories import CandidatePaperFactory
@@ -206,3 +207,37 @@ def test_a_finished_digest_is_not_imported_again_by_a_late_task():
     again = run_digest_import(digest_id=digest.pk)
     assert (again.attempts, again.finished_at) == (1, digest.finished_at)
     assert run_digest_import(digest_id=digest.pk + 1000) is None
+
+
+LOST_ENTRY_DIGEST = """# Reading list
+
+1. **[Good Paper on Things](https://arxiv.org/abs/2505.12345)**
+   - Summary: it does things.
+2. **[Lost Paper on Stuff](https://huggingface.co/papers/)**
+   - Summary: it does stuff.
+3. **[Another Good One](https://arxiv.org/abs/2505.54321)**
+   - Summary: more.
+"""
+
+
+def test_an_entry_the_parser_cannot_read_makes_the_import_complete_with_errors():
+    digest, _created = store_digest(text=LOST_ENTRY_DIGEST, origin="list.md")
+    run_digest_import(digest_id=digest.pk)
+    digest.refresh_from_db()
+    assert digest.status == Digest.Status.PARTIAL  # "completed with errors", never plain done
+    assert (digest.papers_new, digest.papers_failed) == (2, 1)
+    (row,) = digest.errors
+    assert row["line"] == "5"
+    assert "Lost Paper on Stuff" in row["reason"] and "no valid arXiv id" in row["reason"]
+    # The parser's English note is not shown a second time among the warnings.
+    assert not any("Lost Paper on Stuff" in str(w) for w in digest.warnings)
+
+
+def test_a_digest_whose_every_entry_is_lost_fails_and_names_each_entry():
+    text = LOST_ENTRY_DIGEST.replace("arxiv.org/abs/2505.12345", "huggingface.co/papers/x")
+    text = text.replace("arxiv.org/abs/2505.54321", "huggingface.co/papers/y")
+    digest, _created = store_digest(text=text, origin="lost.md")
+    run_digest_import(digest_id=digest.pk)
+    digest.refresh_from_db()
+    assert digest.status == Digest.Status.FAILED
+    assert [row["line"] for row in digest.errors] == ["3", "5", "7"]

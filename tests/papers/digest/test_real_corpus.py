@@ -4,7 +4,7 @@
 checked by hand. Over the whole corpus the parser must find at least 99 % of the ids and 98 %
 of the titles exactly, and invent no title (a title for an entry that has none, or a title
 other than the expected one). The per-generator table is in the failure message, and
-``python -m papers.digest.score -v`` prints it with every miss.
+``python -m bench.corpus -v`` prints it with every miss.
 
 Before the structural parser (issue 12): ids 165/440 (37.5 %), titles 63/438 (14.4 %),
 64 invented titles, 0 spurious entries.
@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from bench.corpus import digest_files, expected_of, norm_title, score_corpus, table
 from papers.digest import parse_digest
-from papers.digest.score import digest_files, expected_of, norm_title, score_corpus, table
 
 REAL = Path(__file__).resolve().parents[2] / "fixtures" / "digests" / "real"
 MIN_ID_RECALL = 0.99

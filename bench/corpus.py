@@ -1,4 +1,4 @@
-"""Score the parser on a corpus of real digests: ``python -m papers.digest.score [DIR]``.
+"""Score the parser on a corpus of real digests: ``python -m bench.corpus [DIR]``.
 
 A corpus is a folder of digests (``<stem>.md``, ``.txt`` …) each with ``<stem>.expected.json``
 (``{"generator": …, "papers": [{"id", "title" or null, "has_summary"}]}``, see
@@ -24,7 +24,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .parser import parse_digest
+from papers.digest.parser import parse_digest
 
 _WS_RE = re.compile(r"\s+")
 _EXPECTED_SUFFIX = ".expected.json"
@@ -168,7 +168,7 @@ def table(total: Score, per: dict[str, Score]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    default = Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "digests" / "real"
+    default = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "digests" / "real"
     ap = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     ap.add_argument("folder", nargs="?", type=Path, default=default)
     ap.add_argument("-v", "--verbose", action="store_true", help="list every miss")

@@ -1,4 +1,4 @@
-"""Parsing speed benchmark: ``python -m papers.digest.bench``.
+"""Parsing speed benchmark: ``python -m bench.parser``.
 
 Parses the seed digests (``tests/fixtures/seeds/*.txt`` that hold papers), replicated to a
 few thousand papers, and reports papers per second on one core. Without the seeds (an
@@ -23,10 +23,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from .budget import MAX_ENTRIES, MAX_HEADINGS, STOP_NOTE_PREFIX
-from .parser import parse_digest
+from papers.digest.budget import MAX_ENTRIES, MAX_HEADINGS, STOP_NOTE_PREFIX
+from papers.digest.parser import parse_digest
 
-_SEED_DIR = Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "seeds"
+_SEED_DIR = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "seeds"
 
 
 def _synthetic_digests() -> list[str]:
@@ -311,7 +311,7 @@ def adversarial_line(result: dict[str, Any]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m papers.digest.bench")
+    ap = argparse.ArgumentParser(prog="python -m bench.parser")
     ap.add_argument("--adversarial-only", action="store_true", help="skip the seed throughput")
     ap.add_argument("--size", type=int, default=1_000_000, help="characters per adversarial case")
     ap.add_argument("--repeat", type=int, default=1, help="parses per case (best is kept)")
