@@ -141,6 +141,7 @@ def url_values(w: MatrixWorld) -> dict[str, dict[str, str]]:
         "digest_import_retry": {"pk": str(w.digest.pk)},
         "digest_import_progress": {"pk": str(w.digest.pk)},
         "digest_source_poll": {"pk": str(w.source.pk)},
+        "digest_source_backfill": {"pk": str(w.source.pk)},
         "paper_interest": {"arxiv_id": w.paper.arxiv_id},
         "paper_status": {"arxiv_id": w.paper.arxiv_id},
         "paper_edit": {"arxiv_id": w.paper.arxiv_id},

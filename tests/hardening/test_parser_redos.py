@@ -38,6 +38,7 @@ from bench.parser import adversarial_corpus
 from papers.digest import parse_digest
 from papers.digest import text as t
 from papers.digest.budget import MAX_ENTRIES, MAX_HEADINGS, MAX_SECTIONS, STOP_NOTE_PREFIX
+from papers.digest.text import metadata, titles
 
 ROOT = Path(__file__).resolve().parents[2]
 SEEDS = ROOT / "tests" / "fixtures" / "seeds"
@@ -162,14 +163,18 @@ def test_finding_input_parses_in_linear_time(child: ParserChild, name: str) -> N
 # --- every pattern of the package, on its own --------------------------------------------------
 
 PATTERN_CHILD = r"""
-import importlib, re, sys
+import importlib, pkgutil, re, sys
+import papers.digest
 strings = []
 for unit in sys.argv[2:]:
     body = unit * (int(sys.argv[1]) // len(unit))
     strings += [body, "## " + body, "~~~" + body + "`", "- **" + body, "arxiv" + body + "!"]
 count = 0
-for name in ("text", "blocks", "entries", "generic", "detect"):
-    module = importlib.import_module("papers.digest." + name)
+names = [m.name for m in pkgutil.walk_packages(papers.digest.__path__, "papers.digest.")]
+for name in names:
+    if name.endswith("__main__"):
+        continue
+    module = importlib.import_module(name)
     found = [v for v in vars(module).values() if isinstance(v, re.Pattern)]
     for value in vars(module).values():
         if isinstance(value, tuple):
@@ -250,7 +255,7 @@ def test_atx_heading_reads_headings_as_the_old_pattern_did() -> None:
 def test_reference_only_titles_are_told_as_the_old_pattern_did() -> None:
     alphabet = ["_", ".", "/", ":", "-", " ", "a", "0", "2505", "arXiv", "[", "]", "é", "!"]
     for title in _short_strings(alphabet, 30_000, seed=2):
-        assert t._is_only_ref(title) == bool(OLD_ONLY_REF.match(title)), repr(title)
+        assert titles._is_only_ref(title) == bool(OLD_ONLY_REF.match(title)), repr(title)
 
 
 def test_fences_and_author_lists_read_as_the_old_patterns_did() -> None:
@@ -260,7 +265,7 @@ def test_fences_and_author_lists_read_as_the_old_patterns_did() -> None:
         assert (old and old.groups()) == (new and new.groups()), repr(line)
     author_alphabet = [" ", "\t", ",", ";", "and", "&", "a", "andy", "\u3000"]
     for names in _short_strings(author_alphabet, 30_000, seed=4):
-        assert OLD_AUTHOR_SPLIT.split(names) == t._AUTHOR_SPLIT_RE.split(names), repr(names)
+        assert OLD_AUTHOR_SPLIT.split(names) == metadata._AUTHOR_SPLIT_RE.split(names), repr(names)
 
 
 # --- the parse budget and the work limits ----------------------------------------------------
