@@ -26,16 +26,15 @@ Guarantees: every ``arxiv_id`` is normalized (no version, no URL) and occurs in 
 message; output strings hold no NUL characters.
 
 Cost: digests are untrusted, so parsing is linear in the size of the text whatever it holds
-(every pattern is written to be, see ``text.py``; the development tool ``bench/parser.py``
-measures the worst of an adversarial corpus). Per-line patterns read at most
-``text.MAX_LINE_CHARS`` characters of a line; longer lines, and any arXiv id past that point,
-are reported. A parse reads at most ``budget.MAX_HEADINGS`` headings and ``budget.MAX_ENTRIES``
-paper entries and stops after ``budget_seconds`` of CPU time (:data:`DEFAULT_BUDGET_SECONDS`);
-a parse that stops keeps the papers read so far and reports where, first in ``errors``
-(:data:`STOP_NOTE_PREFIX`).
+(every pattern is written to be, see ``text/normalize.py``;
+``tests/hardening/test_parser_redos.py`` checks it on an adversarial corpus). Per-line patterns
+read at most ``text.MAX_LINE_CHARS`` characters of a line; longer lines, and any arXiv id past
+that point, are reported. A parse reads at most ``budget.MAX_HEADINGS`` headings and
+``budget.MAX_ENTRIES`` paper entries and stops after ``budget_seconds`` of CPU time
+(:data:`DEFAULT_BUDGET_SECONDS`); a parse that stops keeps the papers read so far and reports
+where, first in ``errors`` (:data:`STOP_NOTE_PREFIX`).
 
-Command line: ``python -m papers.digest FILE...`` prints JSON; ``python -m
-bench.parser`` measures parsing speed.
+Command line: ``python -m papers.digest FILE...`` prints JSON.
 """
 
 from __future__ import annotations

@@ -20,7 +20,7 @@ untrusted: an uploaded file or a third-party feed). The rules that keep it so:
 * per-line patterns see at most :data:`MAX_LINE_CHARS` characters of a line
   (:func:`line_head`); the parser reports longer lines and any id past the cap.
 
-``tests/hardening/test_parser_redos.py`` and the adversarial corpus of ``bench/parser.py`` check it.
+``tests/hardening/test_parser_redos.py`` checks it on an adversarial corpus.
 """
 
 from __future__ import annotations
