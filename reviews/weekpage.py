@@ -2,7 +2,7 @@
 
 Pure Python: this module must not import Django (a test checks it).
 
-The page, as the group keeps it (tests/fixtures/seeds/000_fc51c2f87046c2e4.txt)::
+The page, as the group keeps it (seminar/demo/seeds/000_fc51c2f87046c2e4.txt)::
 
     # 📚 - 3주차                      <- the blank template reads "# 📚 - 주차"
 
