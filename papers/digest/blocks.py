@@ -233,7 +233,8 @@ def analyze_summary(lines: list[str]) -> Summary:
             or (others and all(t.is_numbered_heading(h.text) for h in others))
         )
         if is_title:
-            title = t.usable_title(h0.text)
+            # The summary's own title line: "<title> 요약" and the like give the title.
+            title = t.summary_title(h0.text)
             # Drop the title line (and blank lines after it); shift the heading indexes.
             skip = 1
             while skip < len(content) and not content[skip].strip():
@@ -257,6 +258,12 @@ def analyze_summary(lines: list[str]) -> Summary:
         first_head = heads[0].idx if heads else len(content)
         intro = "\n".join(content[:first_head])[:600]
         summary.title = t.title_from_prose(intro)
+        if summary.title is None and heads and t.is_numbered_heading(heads[0].text):
+            # No title line, straight to "## 1.": the opening prose of that section may
+            # state the title ("해당 논문은 \"…\"으로", "\"…\"라는 제목의 논문").
+            end = heads[1].idx if len(heads) > 1 else len(content)
+            opening = "\n".join(content[first_head + 1 : end])[:600]
+            summary.title = t.title_from_prose(opening)
 
     sections = _split_sections(content, heads, summary) if content else []
     summary.sections = tuple(sections)

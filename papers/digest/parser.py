@@ -100,6 +100,12 @@ def _parse(job: _Job) -> ParsedDigest:
                 f"the digest is longer than {structure.MAX_CHARS:,} characters: its layout was "
                 "read line by line only (headings and link lines), not as a markdown document"
             )
+        elif found is None and s.stopped_at is None:
+            notes.append(
+                "the digest lists papers more densely than any real digest (under "
+                f"{structure.MIN_CHARS_PER_REFERENCE} characters a paper): its layout was read "
+                "line by line only (headings and link lines), not as a markdown document"
+            )
     if not entries and fmt != FORMAT_UNKNOWN:
         entries, notes = generic.entries(s)
         if entries:

@@ -54,12 +54,27 @@ from . import text as t
 MAX_CHARS = 250_000  # 5 x the largest real digest; markdown-it-py needs up to ~20 µs a character
 
 
+# markdown-it-py and the walk over its tokens cost about 40 µs per block, so a digest of
+# thousands of one-line entries (a few dozen characters each) would be read at a fraction of a
+# megabyte a second. Real digests give each paper far more text (the densest of the corpus of
+# real digests: about 200 characters a paper), so a text with more than DENSE_AFTER references
+# and fewer characters than this per reference is read line by line instead.
+MIN_CHARS_PER_REFERENCE = 64
+DENSE_AFTER = 100
 _MD = MarkdownIt("commonmark", {"html": True}).enable("table")
 
 
+def too_dense(text: str) -> bool:
+    """Whether ``text`` has so many paper references per character that the structural reader
+    would be slow on it (see :data:`MIN_CHARS_PER_REFERENCE`)."""
+    references = sum(1 for _ in t.ids_in_order(text))
+    return references > DENSE_AFTER and len(text) / references < MIN_CHARS_PER_REFERENCE
+
+
 def find_papers(text: str) -> Found | None:
-    """Papers of ``text`` found structurally, or None when the text is too large to parse so."""
-    if len(text) > MAX_CHARS:
+    """Papers of ``text`` found structurally, or None when the text is too large or too dense
+    to parse so (the caller then reads it line by line and says why)."""
+    if len(text) > MAX_CHARS or too_dense(text):
         return None
     lines = text.split("\n")
     fm_end = _front_matter_end(lines)

@@ -53,6 +53,7 @@ from papers.digest.text.titles import (
     first_sentence,
     is_failure_message,
     strip_quotes,
+    summary_title,
     title_from_prose,
     usable_title,
 )
@@ -97,6 +98,7 @@ __all__ = [
     "split_authors",
     "strip_emphasis",
     "strip_quotes",
+    "summary_title",
     "title_from_prose",
     "trim_blank",
     "unescape_md",

@@ -129,6 +129,71 @@ def usable_title(text: str | None) -> str | None:
     return title
 
 
+# A summary's own title line names the summary as well as the paper: "<title> 요약",
+# "<title> 논문 요약", "<title> 기술 보고서 요약" (a leading "논문 요약:" is a prefix above).
+# Bounded runs, searched in the title's tail only: linear however long the title is.
+_SUMMARY_SUFFIX_RE = re.compile(
+    r"[ \t]{0,8}[-–—:|·]?[ \t]{0,8}[(\[]?"
+    r"(?:논문[ \t]{0,8}|기술[ \t]{0,8}보고서[ \t]{0,8})?요약[)\]]?$"
+)
+_SUMMARY_SUFFIX_TAIL = 80
+# What may stand before "요약" without being a title ("핵심 요약", "이 논문 요약").
+_GENERIC_SUMMARY_WORDS = frozenset(
+    {
+        "이",
+        "본",
+        "해당",
+        "위",
+        "다음",
+        "논문",
+        "논문의",
+        "연구",
+        "연구의",
+        "기술",
+        "보고서",
+        "핵심",
+        "주요",
+        "내용",
+        "전체",
+        "간단",
+        "간단한",
+        "간략",
+        "간략한",
+        "한줄",
+        "세줄",
+        "3줄",
+        "최종",
+        "상세",
+        "종합",
+        "paper",
+    }
+)
+
+
+def summary_title(text: str | None) -> str | None:
+    """The title a summary's own title line states, without its "요약" suffix, or None.
+
+    "<title> 요약" / "\"<title>\" 논문 요약" / "<title> 기술 보고서 요약" give the title. The
+    suffix is only removed when what stands before it is plausibly a title: quoted, holding
+    a Latin letter or digit, or of two words or more ("추상적 요약" may be the paper's own
+    words and stays whole). A line that only names a summary ("핵심 요약") gives None.
+    """
+    if not text:
+        return None
+    title = clean_title(text)
+    m = _SUMMARY_SUFFIX_RE.search(title, max(0, len(title) - _SUMMARY_SUFFIX_TAIL))
+    if m is None:
+        return usable_title(title)
+    rest = title[: m.start()].rstrip(" \t-–—:|·")
+    bare = strip_emphasis(strip_quotes(rest))
+    words = bare.split()
+    if not words or all(w.casefold() in _GENERIC_SUMMARY_WORDS for w in words):
+        return None
+    if bare != rest or len(words) >= 2 or any(ch.isascii() and ch.isalnum() for ch in bare):
+        return usable_title(bare)
+    return usable_title(title)
+
+
 # A quoted title: 2 to 400 characters up to the first closing quote, and no opening quote
 # inside (else every opening quote of "““““…" would scan the same 400 characters again).
 # The run is possessive: it cannot hold the closing quote, so it has nothing to give back.

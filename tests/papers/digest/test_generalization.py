@@ -291,6 +291,115 @@ def test_mismatched_link_is_noted() -> None:
     assert any("points to another paper (2505.99999)" in msg for msg in p.problems)
 
 
+# Summary title lines that end in "요약" / "기술 보고서 요약", and summaries that start at
+# "## 1." with the title stated only in section 1's prose (issue 12).
+
+
+def a_digest(*summaries: tuple[str, str]) -> str:
+    """A format A digest: one entry per (arXiv id, fenced summary body)."""
+    parts = ["# 📰 Hugging Face Daily Papers – 2025-05-26\n"]
+    for arxiv_id, body in summaries:
+        parts.append(
+            f"## {arxiv_id}\n🔗 https://huggingface.co/papers/{arxiv_id}\n\n"
+            f"**Summary**:\n```markdown\n{body.strip()}\n```\n\n---\n"
+        )
+    return "\n".join(parts)
+
+
+SECTIONS = (
+    "\n\n## 1. 핵심 동기와 문제 정의\n\n대형 언어 모델은 높은 계산 비용이 문제입니다.\n\n"
+    "## 2. 주요 기여 및 참신성\n\n- **새 프레임워크**: 소형 모델로 전이합니다.\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("title_line", "title"),
+    [
+        (
+            "# Distilling LLM Agents: A Retrieval Toolkit for Small Models 요약",
+            "Distilling LLM Agents: A Retrieval Toolkit for Small Models",
+        ),
+        ('# "Reasoning Model is Stubborn" 논문 요약', "Reasoning Model is Stubborn"),
+        ("# “Curly Quoted Title for Agents” 논문 요약", "Curly Quoted Title for Agents"),
+        (
+            '# 논문 요약: "On the Design of KL-Regularized Policy Gradient Algorithms"',
+            "On the Design of KL-Regularized Policy Gradient Algorithms",
+        ),
+        ("# Qwen3 기술 보고서 요약", "Qwen3"),
+        ("# MiMo-VL 기술보고서 요약", "MiMo-VL"),
+        ('# "Seed1.5-VL" 기술 보고서 요약', "Seed1.5-VL"),
+        (
+            "# 대형 언어 모델의 맥락적 충실도 향상을 위한 합성 작업 요약",
+            "대형 언어 모델의 맥락적 충실도 향상을 위한 합성 작업",
+        ),
+        # The rest is not a title: nothing is invented from it.
+        ("# 논문 요약", None),
+        ("# 핵심 요약", None),
+        ("# 이 논문 요약", None),
+        ("# 기술 보고서 요약", None),
+        # A one-word rest could be the title's own noun ("텍스트 요약" is a task): kept whole.
+        ("# 추상적 요약", "추상적 요약"),
+    ],
+)
+def test_summary_title_line_loses_its_summary_suffix(title_line: str, title: str | None) -> None:
+    d = parse_digest(a_digest(("2505.17612", title_line + SECTIONS)))
+    assert d.format == "hf-summary"
+    assert ids_titles(d) == [("2505.17612", title)]
+    (p,) = d.papers
+    assert p.summary_ok
+    assert [s.heading for s in p.sections] == ["핵심 동기와 문제 정의", "주요 기여 및 참신성"]
+
+
+def test_summary_starting_at_section_one_takes_the_title_from_its_prose() -> None:
+    text = a_digest(
+        (
+            "2505.17941",
+            "## 1. 핵심 동기와 문제 정의\n\n"
+            '해당 논문은 "VeriThinker: Learning to Verify Makes Reasoning Model Efficient"으로, '
+            "긴 추론 체인의 비용을 줄이는 방법을 다룹니다.\n\n"
+            "## 2. 주요 기여\n\n- 검증 과제로 미세 조정합니다.\n",
+        ),
+        (
+            "2505.18125",
+            "## 1. 연구 배경\n\n"
+            '이 요약은 "Trinity-RFT: A General-Purpose Unified Framework"라는 제목의 논문을 '
+            "다룹니다. 강화 학습 미세 조정의 통합 프레임워크입니다.\n\n"
+            "## 2. 방법\n\n본문.\n",
+        ),
+        (
+            "2505.16938",
+            "## 1. 핵심 동기와 문제 정의\n\n"
+            "대형 언어 모델의 추론은 비용이 큽니다. 본 연구는 새로운 방법을 제안합니다.\n\n"
+            '## 2. 주요 기여\n\n해당 논문은 "Other Quoted Words"으로 시작하지 않습니다.\n',
+        ),
+    )
+    d = parse_digest(text)
+    assert d.format == "hf-summary"
+    assert ids_titles(d) == [
+        ("2505.17941", "VeriThinker: Learning to Verify Makes Reasoning Model Efficient"),
+        ("2505.18125", "Trinity-RFT: A General-Purpose Unified Framework"),
+        # No title in section 1's prose: none is taken from a later section.
+        ("2505.16938", None),
+    ]
+    for p in d.papers:
+        assert p.summary_ok
+        assert p.sections[0].heading in ("핵심 동기와 문제 정의", "연구 배경")
+    assert "no title in the digest" in d.papers[2].problems
+
+
+def test_summary_title_heading_wins_over_a_title_in_its_prose() -> None:
+    d = parse_digest(
+        a_digest(
+            (
+                "2505.20000",
+                "# Heading Title For Agents 요약\n\n## 1. 개요\n\n"
+                '해당 논문은 "Prose Title Of Something"으로 시작합니다.\n',
+            )
+        )
+    )
+    assert ids_titles(d) == [("2505.20000", "Heading Title For Agents")]
+
+
 # --- duplicates ----------------------------------------------------------------------------
 
 
