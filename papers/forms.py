@@ -243,6 +243,40 @@ class PaperEditForm(forms.Form):
         return cls(data, initial=initial, prefix="edit")
 
 
+class PaperMergeForm(forms.Form):
+    """The paper a duplicate is merged into: its arXiv id or link (organizers)."""
+
+    into = forms.CharField(
+        label=_("Merge into the paper with this arXiv id"),
+        max_length=arxiv.MAX_REFERENCE_CHARS,
+        help_text=_(
+            "This page's paper is the duplicate: its summaries, interest marks and topics move "
+            "to the other paper, and this one is deleted."
+        ),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+
+    @classmethod
+    def for_paper(cls, data=None) -> PaperMergeForm:
+        return cls(data, prefix="merge")
+
+    def clean_into(self) -> CandidatePaper:
+        value = self.cleaned_data["into"].strip()
+        # The id as stored first (any id a digest gave), then as a link or id would name it.
+        paper = CandidatePaper.objects.filter(arxiv_id=value).first()
+        if paper is None:
+            try:
+                value = arxiv.parse_reference(value)
+            except arxiv.InvalidReference as exc:
+                raise ValidationError(exc.message, code="reference") from exc
+            paper = CandidatePaper.objects.filter(arxiv_id=value).first()
+        if paper is None:
+            raise ValidationError(
+                _("No candidate paper has the arXiv id %(id)s.") % {"id": value}, code="unknown"
+            )
+        return paper
+
+
 class BackfillForm(forms.Form):
     """A range of past dates to fetch from a dated source (checked by `start_backfill`)."""
 

@@ -22,6 +22,7 @@ urlpatterns = [
     path("<path:arxiv_id>/interest/", views.paper_interest, name="paper_interest"),
     path("<path:arxiv_id>/status/", views.paper_status, name="paper_status"),
     path("<path:arxiv_id>/edit/", views.paper_edit, name="paper_edit"),
+    path("<path:arxiv_id>/merge/", views.paper_merge, name="paper_merge"),
     path("<path:arxiv_id>/fetch/", views.paper_fetch_metadata, name="paper_fetch_metadata"),
     path("<path:arxiv_id>/", views.paper_detail, name="paper_detail"),
 ]

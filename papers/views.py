@@ -11,12 +11,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from papers import arxiv, backfill, selectors, services
+from papers import arxiv, backfill, merging, selectors, services
 from papers.forms import (
     BackfillForm,
     DigestUploadForm,
     InterestForm,
     PaperEditForm,
+    PaperMergeForm,
     PaperReferenceForm,
     PaperStatusForm,
     PoolFilterForm,
@@ -263,12 +264,15 @@ def _render_paper(
     arxiv_id: str,
     *,
     edit_form: PaperEditForm | None = None,
+    merge_form: PaperMergeForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     paper = get_object_or_404(selectors.paper_detail(arxiv_id, member=request.user))
     organizer = is_organizer(request.user)
     if edit_form is None and organizer:
         edit_form = PaperEditForm.for_paper(paper)
+    if merge_form is None and organizer:
+        merge_form = PaperMergeForm.for_paper()
     return render(
         request,
         "papers/paper_detail.html",
@@ -278,6 +282,7 @@ def _render_paper(
             "topics": selectors.paper_topics(paper),
             "interests": selectors.paper_interests(paper),
             "edit_form": edit_form,
+            "merge_form": merge_form,
             "can_fetch": organizer and bool(services.missing_metadata_fields(paper)),
             "edited_labels": _field_labels(paper.edited_fields or ()) if organizer else [],
         },
@@ -299,6 +304,28 @@ def paper_edit(request: HttpRequest, arxiv_id: str) -> HttpResponse:
     else:
         messages.info(request, _("Nothing was changed."))
     return redirect(paper.get_absolute_url())
+
+
+@organizer_required
+@require_POST
+def paper_merge(request: HttpRequest, arxiv_id: str) -> HttpResponse:
+    """Organizers merge this paper (a duplicate) into another one; back here, with what was
+    typed, when it cannot be done."""
+    duplicate = get_object_or_404(CandidatePaper, arxiv_id=arxiv_id)
+    form = PaperMergeForm.for_paper(request.POST)
+    if form.is_valid():
+        into = form.cleaned_data["into"]
+        try:
+            merging.merge_papers(duplicate=duplicate, into=into, actor=request.user)
+        except ValidationError as exc:
+            form.add_error("into", exc)
+        else:
+            messages.success(
+                request,
+                _("%(duplicate)s was merged into this paper.") % {"duplicate": arxiv_id},
+            )
+            return redirect(into.get_absolute_url())
+    return _render_paper(request, arxiv_id, merge_form=form, status=400)
 
 
 @organizer_required

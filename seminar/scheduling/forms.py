@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from papers.arxiv import MAX_REFERENCE_CHARS
 from seminar.forms import OneTimeTokenMixin
 from seminar.models import User
 
@@ -60,36 +61,57 @@ class WeekBulkForm(forms.Form):
 
 
 class AddTopicForm(OneTimeTokenMixin, forms.Form):
-    """A topic from the candidate pool (its arXiv id, which the search fills in) or a free
-    title."""
+    """A topic from the candidate pool (its arXiv id, which the search fills in, or a pasted
+    arXiv link or id) or a free title.
+
+    A pasted reference to a paper not yet in the pool is valid here: `cleaned_data["paper"]`
+    is then None and `cleaned_data["paper_reference"]` the text, which the view adds to the
+    pool (asking arXiv, outside any transaction) before adding the topic.
+    """
 
     title = forms.CharField(label=_("Title"), max_length=500, required=False)
     paper = forms.CharField(
-        label=_("arXiv id"),
-        max_length=40,
+        label=_("arXiv id or link"),
+        max_length=MAX_REFERENCE_CHARS,
         required=False,
-        help_text=_("Optional: links a candidate paper."),
+        help_text=_(
+            "Optional: links a candidate paper. A pasted arXiv link or id that is not in the "
+            "pool yet is added to it."
+        ),
     )
     slot_count = forms.IntegerField(label=_("Reviewer slots"), min_value=0, max_value=8, initial=2)
 
     def clean_paper(self):
         import re
 
+        from papers import arxiv
         from papers.models import CandidatePaper
 
-        arxiv_id = re.sub(r"v[0-9]+$", "", self.cleaned_data.get("paper", "").strip())
+        self.cleaned_data["paper_reference"] = ""
+        text = self.cleaned_data.get("paper", "").strip()
+        # The id as stored first (what the search fills in), then as a link or id names it.
+        arxiv_id = re.sub(r"v[0-9]+$", "", text)
         if not arxiv_id:
             return None
         paper = CandidatePaper.objects.filter(arxiv_id=arxiv_id).first()
-        if paper is None:
+        if paper is not None:
+            return paper
+        try:
+            arxiv_id = arxiv.parse_reference(text)
+        except arxiv.InvalidReference as error:
             raise forms.ValidationError(
-                _("No candidate paper has the arXiv id %(id)s.") % {"id": arxiv_id}
-            )
+                _("No candidate paper has the arXiv id %(id)s, and it is not an arXiv link or id.")
+                % {"id": text[:60]}
+            ) from error
+        paper = CandidatePaper.objects.filter(arxiv_id=arxiv_id).first()
+        if paper is None:
+            self.cleaned_data["paper_reference"] = text
         return paper
 
     def clean(self):
         cleaned = super().clean()
-        if not cleaned.get("title", "").strip() and not cleaned.get("paper") and not self.errors:
+        has_paper = cleaned.get("paper") or cleaned.get("paper_reference")
+        if not cleaned.get("title", "").strip() and not has_paper and not self.errors:
             raise forms.ValidationError(_("Give a title or choose a paper."))
         return cleaned
 

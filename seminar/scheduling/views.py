@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from papers import services as papers_services
+from papers.models import CandidatePaper
 from seminar import scheduling
 from seminar.models import ReviewerSlot, Term, Topic, Week
 from seminar.permissions import organizer_required
@@ -129,21 +131,49 @@ def add_topic(request: HttpRequest, pk: int) -> HttpResponse:
     week = get_object_or_404(Week, pk=pk)
     form = AddTopicForm(request.POST, auto_id=f"id_week{week.pk}_%s")
     if form.is_valid():
-        try:
-            topic = scheduling.add_topic(
-                week=week,
-                title=form.cleaned_data["title"],
-                paper=form.cleaned_data["paper"],
-                slot_count=form.cleaned_data["slot_count"],
-                actor=request.user,
-                form_token=form.cleaned_data["form_token"],
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Added “%(title)s”.") % {"title": topic.title})
-            return _board(f"topic-{topic.pk}")
+        paper = form.cleaned_data["paper"]
+        if paper is None and form.cleaned_data["paper_reference"]:
+            paper = _add_pasted_paper(request, form)  # None, with the reason, when refused
+        if not form.errors:
+            try:
+                topic = scheduling.add_topic(
+                    week=week,
+                    title=form.cleaned_data["title"],
+                    paper=paper,
+                    slot_count=form.cleaned_data["slot_count"],
+                    actor=request.user,
+                    form_token=form.cleaned_data["form_token"],
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("Added “%(title)s”.") % {"title": topic.title})
+                return _board(f"topic-{topic.pk}")
     return _render_board(request, topic_forms={week.pk: form})
+
+
+def _add_pasted_paper(request: HttpRequest, form: AddTopicForm) -> CandidatePaper | None:
+    """Add the pasted arXiv link or id the pool did not have (arXiv is asked outside any
+    transaction); None, with the reason on the form's paper field, when it cannot be added."""
+    try:
+        paper, outcome = papers_services.add_paper_by_reference(
+            reference=form.cleaned_data["paper_reference"], actor=request.user
+        )
+    except ValidationError as error:
+        form.add_error("paper", error)
+        return None
+    if outcome == papers_services.ADDED_PENDING:
+        messages.warning(
+            request,
+            _(
+                "%(id)s was added to the pool by its id: arXiv could not be asked now, so its "
+                "title and abstract will be filled in later."
+            )
+            % {"id": paper.arxiv_id},
+        )
+    elif outcome == papers_services.ADDED_NEW:
+        messages.info(request, _("%(id)s was added to the pool.") % {"id": paper.arxiv_id})
+    return paper
 
 
 @organizer_required

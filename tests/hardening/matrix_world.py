@@ -74,6 +74,7 @@ def build_world() -> MatrixWorld:
         review_deadline=starts + timedelta(days=7) - timedelta(hours=20),
     )
     paper = CandidatePaperFactory(arxiv_id="2506.01234", title="A paper in the pool")
+    other_paper = CandidatePaperFactory(arxiv_id="2506.05678", title="Another paper in the pool")
     digest = DigestFactory(
         status=Digest.Status.FAILED, errors=[{"arxiv_id": "", "reason": "x"}], origin="old.md"
     )
@@ -107,6 +108,7 @@ def build_world() -> MatrixWorld:
             "week": week,
             "later": later,
             "paper": paper,
+            "other_paper": other_paper,
             "digest": digest,
             "source": source,
             "topic": topic,
@@ -146,6 +148,7 @@ def url_values(w: MatrixWorld) -> dict[str, dict[str, str]]:
         "paper_status": {"arxiv_id": w.paper.arxiv_id},
         "paper_edit": {"arxiv_id": w.paper.arxiv_id},
         "paper_fetch_metadata": {"arxiv_id": w.paper.arxiv_id},
+        "paper_merge": {"arxiv_id": w.paper.arxiv_id},
         "paper_detail": {"arxiv_id": w.paper.arxiv_id},
         "slot_claim": {"pk": str(w.open_slot.pk)},
         "slot_release": {"pk": str(w.slot.pk)},
@@ -211,6 +214,8 @@ def post_data(name: str, w: MatrixWorld) -> dict[str, Any]:
         "paper_add": {"reference": f"https://arxiv.org/abs/{w.paper.arxiv_id}v2"},
         "paper_edit": {"edit-title": "A corrected title", "edit-authors": "A. Author"},
         "paper_fetch_metadata": {},
+        # Into another paper of the pool: the world's paper, its summary, mark and topic move.
+        "paper_merge": {"merge-into": w.other_paper.arxiv_id},
         "review_edit": sections,
         "review_autosave": sections,
         "account_login": {"login": "owner@example.com", "password": "wrong-password"},

@@ -83,6 +83,8 @@ MATRIX: dict[str, dict[str, tuple] | str] = {
     "paper_add": {"GET": (L, 403, 403, 405), "POST": (L, 403, 403, 302)},
     "paper_edit": {"GET": (L, 403, 403, 405), "POST": (L, 403, 403, 302)},
     "paper_fetch_metadata": {"GET": (L, 403, 403, 405), "POST": (L, 403, 403, 302)},
+    # Merging a duplicate into another paper (deletes the duplicate): organizers only.
+    "paper_merge": {"GET": (L, 403, 403, 405), "POST": (L, 403, 403, 302)},
     # --- public: the credential is in the URL (signed or secret), or there is none ---
     "healthz": {"GET": (200, 200, 200, 200), "POST": (405, 405, 405, 405)},
     "set_language": {"GET": (405, 405, 405, 405), "POST": (302, 302, 302, 302)},
