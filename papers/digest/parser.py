@@ -92,7 +92,11 @@ def _parse(job: _Job) -> ParsedDigest:
     find_entries, find_date = _FORMATS[fmt]
     entries, notes = find_entries(s)
     if fmt == FORMAT_UNKNOWN or not entries:
-        found = None if s.stopped_at is not None else structure.find_papers(text)
+        found = (
+            None
+            if s.stopped_at is not None
+            else structure.find_papers(text, references=len(entries))
+        )
         if found is not None and (found.drafts or found.failures):
             return _structural(s, fmt, found, errors, find_date)
         if found is None and len(text) > structure.MAX_CHARS:

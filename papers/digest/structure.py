@@ -64,17 +64,17 @@ DENSE_AFTER = 100
 _MD = MarkdownIt("commonmark", {"html": True}).enable("table")
 
 
-def too_dense(text: str) -> bool:
-    """Whether ``text`` has so many paper references per character that the structural reader
-    would be slow on it (see :data:`MIN_CHARS_PER_REFERENCE`)."""
-    references = sum(1 for _ in t.ids_in_order(text))
+def too_dense(text: str, references: int) -> bool:
+    """Whether ``text``, with ``references`` paper entries found by the line scan, lists papers
+    so densely that the structural reader would be slow on it (:data:`MIN_CHARS_PER_REFERENCE`)."""
     return references > DENSE_AFTER and len(text) / references < MIN_CHARS_PER_REFERENCE
 
 
-def find_papers(text: str) -> Found | None:
-    """Papers of ``text`` found structurally, or None when the text is too large or too dense
-    to parse so (the caller then reads it line by line and says why)."""
-    if len(text) > MAX_CHARS or too_dense(text):
+def find_papers(text: str, *, references: int = 0) -> Found | None:
+    """Papers of ``text`` found structurally, or None when the text is too large, or too dense
+    for the ``references`` the line scan found, to parse so (the caller then reads it line by
+    line and says why)."""
+    if len(text) > MAX_CHARS or too_dense(text, references):
         return None
     lines = text.split("\n")
     fm_end = _front_matter_end(lines)
