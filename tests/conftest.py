@@ -134,3 +134,15 @@ def _date_matrix_clock(request):
         return
     with time_machine.travel(instant, tick=True):
         yield
+
+
+# A Wednesday morning in Seoul, well inside a spring term: tests that only need "some now"
+# take this one, so they read the same on any day (`pytestmark = usefixtures("fixed_clock")`).
+FIXED_INSTANT = datetime(2027, 3, 3, 10, 0, tzinfo=_SEOUL)
+
+
+@pytest.fixture
+def fixed_clock():
+    """The clock moved to FIXED_INSTANT, ticking from there."""
+    with time_machine.travel(FIXED_INSTANT, tick=True):
+        yield FIXED_INSTANT

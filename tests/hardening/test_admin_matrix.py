@@ -44,6 +44,7 @@ from django_celery_beat.models import (
 
 from seminar.models import ReminderPolicy, SentReminder, User
 from seminar.permissions import ORGANIZERS_GROUP
+from tests.conftest import FIXED_INSTANT
 from tests.hardening.matrix_world import MatrixWorld, build_world
 from tests.hardening.probe import _watch_writes
 from tests.hardening.urls import all_routes
@@ -263,13 +264,13 @@ def _one_of_each() -> None:
     """A row for every model the admin lists, so change/<pk> pages show a real object."""
     IntervalSchedule.objects.create(every=5, period=IntervalSchedule.MINUTES)
     SolarSchedule.objects.create(event="sunrise", latitude="37.56", longitude="126.97")
-    ClockedSchedule.objects.create(clocked_time=timezone.now())
+    ClockedSchedule.objects.create(clocked_time=FIXED_INSTANT)
     ReminderPolicy.objects.get_or_create(pk=1)
     SentReminder.objects.create(
         recipient=User.objects.get(email="owner@example.com"),
         kind=SentReminder.Kind.REVIEWER_DEADLINE,
         key="matrix",
-        send_after=timezone.now(),
+        send_after=FIXED_INSTANT,
     )
     from reviews.models import MemberUpload
 

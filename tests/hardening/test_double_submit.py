@@ -29,6 +29,9 @@ from django.utils import timezone
 from seminar.models import Invitation, ReviewerSlot, Topic
 from tests.factories import WeekFactory
 
+# "Now" is fixed: the weeks and reviews below are placed relative to it.
+pytestmark = pytest.mark.usefixtures("fixed_clock")
+
 postgres_only = pytest.mark.skipif(
     "postgresql" not in settings.DATABASES["default"]["ENGINE"],
     reason="needs PostgreSQL's row locks and concurrent connections",

@@ -26,7 +26,7 @@ from tests.factories import (
     WeekFactory,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fixed_clock")]
 
 PAYLOADS = [
     "=1+1",
