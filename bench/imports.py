@@ -18,7 +18,8 @@ from papers.digest import parse_digest
 from papers.models import CandidatePaper, Digest
 from papers.services import import_digest_text
 
-_SECTIONS = (
+# The seven section headings of a format-A (Hugging Face summary) digest.
+FORMAT_A_HEADINGS = (
     "핵심 동기와 문제 정의",
     "주요 기여 및 참신성",
     "모델 아키텍처 및 학습 설정",
@@ -49,7 +50,7 @@ def synthetic_digest(ids: list[str], *, day: date, with_titles: bool = True) -> 
         lines += ["**Summary**:", "```markdown"]
         if with_titles:
             lines += [f"# Synthetic Paper {index}: Scaling Benchmarks for Importers", ""]
-        for number, heading in enumerate(_SECTIONS, start=1):
+        for number, heading in enumerate(FORMAT_A_HEADINGS, start=1):
             lines += [f"## {number}. {heading}", "", f"- {_BODY}", ""]
         lines += ["```", "", "---"]
     return "\n".join(lines) + "\n"

@@ -20,6 +20,7 @@ from datetime import date, timedelta
 
 from django.db import connection, transaction
 
+from bench.imports import FORMAT_A_HEADINGS
 from papers.models import CandidatePaper, Digest, PaperSummary
 from papers.search import build_search_text
 
@@ -87,15 +88,7 @@ _TOPICS = (
 )
 _WEIGHTS = tuple(1 / (rank + 2) ** 0.9 for rank in range(len(_TOPICS)))
 
-_KO_HEADINGS = (
-    "핵심 동기와 문제 정의",
-    "주요 기여 및 참신성",
-    "모델 아키텍처 및 학습 설정",
-    "실험 설정",
-    "정량적 결과",
-    "한계점 및 잠재적 실패 요인",
-    "후속 연구 아이디어 또는 확장 방향",
-)
+_KO_HEADINGS = FORMAT_A_HEADINGS
 _EN_HEADINGS = ("Introduction", "Method", "Results", "Limitations", "Conclusion")
 
 _KO_SENTENCES = (

@@ -22,19 +22,9 @@ from tests.papers.arxiv_feeds import (
     entry_feed,
     use_local_api,
 )
-from tests.papers.builders import hf_digest
+from tests.papers.builders import LOST_ENTRY_DIGEST, hf_digest
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PARTLY_LOST = """# Reading list
-
-1. **[Good Paper on Things](https://arxiv.org/abs/2505.12345)**
-   - Summary: it does things.
-2. **[Lost Paper on Stuff](https://huggingface.co/papers/)**
-   - Summary: it does stuff.
-3. **[Another Good One](https://arxiv.org/abs/2505.54321)**
-   - Summary: more.
-"""
 
 
 @pytest.fixture
@@ -59,7 +49,7 @@ def test_an_organizer_sees_lost_entries_adds_a_paper_by_link_and_keeps_a_correct
     sign_in(page, live_server, organizer)
 
     # 1. A digest whose second entry has no arXiv id: completed with errors, one row for it.
-    _upload(page, live_server, tmp_path, "list.md", PARTLY_LOST)
+    _upload(page, live_server, tmp_path, "list.md", LOST_ENTRY_DIGEST)
     digest = Digest.objects.get()
     assert digest.status == Digest.Status.PARTIAL
     page.goto(f"{live_server.url}/papers/imports/{digest.pk}/")

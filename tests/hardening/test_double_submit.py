@@ -20,7 +20,6 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
-from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.test import Client
 from django.urls import reverse
@@ -28,14 +27,10 @@ from django.utils import timezone
 
 from seminar.models import Invitation, ReviewerSlot, Topic
 from tests.factories import WeekFactory
+from tests.support import postgres_only
 
 # "Now" is fixed: the weeks and reviews below are placed relative to it.
 pytestmark = pytest.mark.usefixtures("fixed_clock")
-
-postgres_only = pytest.mark.skipif(
-    "postgresql" not in settings.DATABASES["default"]["ENGINE"],
-    reason="needs PostgreSQL's row locks and concurrent connections",
-)
 
 
 def _week():

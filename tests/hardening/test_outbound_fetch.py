@@ -125,14 +125,6 @@ def second_httpserver() -> Iterator[HTTPServer]:
 
 
 @pytest.fixture
-def closed_port() -> int:
-    """A local port nothing listens on: the connection is refused at once."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture
 def black_holed_port() -> Iterator[int]:
     """A port whose SYNs go unanswered, as behind a dropping firewall: a listener with a
     backlog of one that never accepts, already holding one connection."""

@@ -34,3 +34,15 @@ def numbered_ids(count: int) -> list[str]:
     """`count` distinct arXiv ids of 2008 (four-digit numbers, 9,999 per month): long before
     Hugging Face Daily Papers existed, so they never meet a real candidate."""
     return [f"08{1 + n // 9999:02d}.{1 + n % 9999:04d}" for n in range(count)]
+
+
+# Three list entries, the second of which links a paper without an id (a lost entry, line 5).
+LOST_ENTRY_DIGEST = """# Reading list
+
+1. **[Good Paper on Things](https://arxiv.org/abs/2505.12345)**
+   - Summary: it does things.
+2. **[Lost Paper on Stuff](https://huggingface.co/papers/)**
+   - Summary: it does stuff.
+3. **[Another Good One](https://arxiv.org/abs/2505.54321)**
+   - Summary: more.
+"""

@@ -18,7 +18,7 @@ from papers.services import (
 )
 from papers.text import content_hash
 from tests.factories import CandidatePaperFactory
-from tests.papers.builders import hf_digest, list_digest
+from tests.papers.builders import LOST_ENTRY_DIGEST, hf_digest, list_digest
 from tests.papers.conftest import SEED_DIGESTS
 
 pytestmark = pytest.mark.django_db
@@ -207,17 +207,6 @@ def test_a_finished_digest_is_not_imported_again_by_a_late_task():
     again = run_digest_import(digest_id=digest.pk)
     assert (again.attempts, again.finished_at) == (1, digest.finished_at)
     assert run_digest_import(digest_id=digest.pk + 1000) is None
-
-
-LOST_ENTRY_DIGEST = """# Reading list
-
-1. **[Good Paper on Things](https://arxiv.org/abs/2505.12345)**
-   - Summary: it does things.
-2. **[Lost Paper on Stuff](https://huggingface.co/papers/)**
-   - Summary: it does stuff.
-3. **[Another Good One](https://arxiv.org/abs/2505.54321)**
-   - Summary: more.
-"""
 
 
 def test_an_entry_the_parser_cannot_read_makes_the_import_complete_with_errors():
