@@ -1,0 +1,1 @@
+"""Discussion between meetings: threads, questions for the presenter, mentions, reactions, notifications."""

@@ -1,0 +1,1 @@
+"""Where the group already is: its git archive kept in sync both ways, and its chat."""

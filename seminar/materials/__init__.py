@@ -1,0 +1,1 @@
+"""Materials on topics and weeks: slides (PDF or link), code, meeting link, recording."""
