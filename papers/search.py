@@ -1,11 +1,11 @@
 """What the candidate pool's search looks in, and how a query becomes terms. Pure Python.
 
-A paper's `search_text` holds its arXiv id, title, authors and the headings and bodies of
-every summary, in *search form*:
+A paper's `search_text` holds its title, then `TITLE_END`, then its arXiv id, authors and the
+headings and bodies of every summary, in *search form*:
 
-1. normalized as queries are: NFKC (decomposed Hangul from some editors and full-width
-   letters compare equal), lower case, whitespace runs as one space, no NUL byte (PostgreSQL
-   refuses it), none of markdown's emphasis marks (`**강화 학습**`);
+1. normalized as queries are (`papers.searchtext.normalize`: NFKC, lower case, one space
+   between words, none of markdown's emphasis marks, no space between two Hangul syllables, so
+   "강화 학습" and "강화학습" compare equal);
 2. then every letter and digit written twice: `환각을 RL` is stored as `환환각각을을 rrll`.
 
 Step 2 is for PostgreSQL's trigram index. Korean words are mostly two syllables (환각, 강화,
@@ -16,13 +16,23 @@ substring matching exact: the search form of the text contains the search form o
 exactly when the normalized text contains the normalized term. A term is looked up with a
 plain case-sensitive `LIKE '%…%'` (Django's `contains`), which is what the index answers;
 Django's `icontains` compares `UPPER(column)`, which a plain-column index never serves.
+
+The title comes first so that the database can tell a match in the title from one elsewhere:
+`CandidatePaper.search_title` is the part before `TITLE_END` (a generated column with a trigram
+index of its own, migration 0010), which ranks a search's results. Then come the concept
+tokens of the glossary terms the paper has (`papers.searchtext.concept_tokens`), up to
+`CONCEPTS_END`: `CandidatePaper.search_concepts`, likewise generated and indexed, so a search
+for a glossary term looks for one token in a short column instead of each of its forms in the
+whole text.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from papers.searchtext import TermGroup, concept_tokens, expand, glossary, normalize
 
 # Normalized characters kept per paper (twice that once doubled). Summaries run to 1,500 to
 # 4,000 characters; the cap keeps a paper with hundreds of authors or dozens of digests from
@@ -30,9 +40,12 @@ from collections.abc import Iterable, Mapping
 SEARCH_TEXT_MAX_CHARS = 20_000
 MAX_TERMS = 8
 MAX_TERM_CHARS = 100
+MAX_TITLE_CHARS = 500  # CandidatePaper.title's max_length: a query can be a whole title
 
-_SPACE_RE = re.compile(r"\s+")
-_MARKUP_RE = re.compile(r"[*`]+")
+# Ends the title in `search_text`. A control character, which `normalize` turns into a space
+# (Python counts it as whitespace), so no normalized text contains it.
+TITLE_END = "\x1f"
+CONCEPTS_END = "\x1e"  # ends the concept tokens, likewise
 _TERM_RE = re.compile(r'"([^"]*)"|(\S+)')
 
 
@@ -49,13 +62,6 @@ class _Doubled(dict):
 _DOUBLED = _Doubled()
 
 
-def normalize(text: str) -> str:
-    """Text as it is compared: see step 1 of the module doc."""
-    text = unicodedata.normalize("NFKC", text.replace("\x00", " "))
-    text = _MARKUP_RE.sub("", text)
-    return _SPACE_RE.sub(" ", text).strip().lower()
-
-
 def search_form(normalized: str) -> str:
     """Normalized text with its letters and digits doubled (step 2 of the module doc)."""
     return normalized.translate(_DOUBLED)
@@ -68,12 +74,14 @@ def build_search_text(
     authors: str,
     summaries: Iterable[Iterable[Mapping[str, object]]] = (),
 ) -> str:
-    """The `search_text` of a paper: id, title, authors, then each summary's sections.
+    """The `search_text` of a paper: title, `TITLE_END`, the concept tokens of the glossary
+    terms it has (`papers.searchtext.concept_tokens`), `CONCEPTS_END`, then id, authors and
+    each summary's sections.
 
     `summaries` are lists of sections ({"heading", "body"}), newest first; a heading or body
     that repeats an earlier one (the same summary in two digests) is kept once.
     """
-    parts = [arxiv_id, title, authors]
+    parts = [arxiv_id, authors]
     seen: set[str] = set()
     for sections in summaries:
         if not isinstance(sections, list | tuple):
@@ -86,21 +94,65 @@ def build_search_text(
                 if isinstance(value, str) and value.strip() and value not in seen:
                     seen.add(value)
                     parts.append(value)
-    text = normalize(" ".join(part for part in parts if part))
-    return search_form(text[:SEARCH_TEXT_MAX_CHARS])
+    heading = normalize(title)
+    rest = normalize(" ".join(part for part in parts if part))[:SEARCH_TEXT_MAX_CHARS]
+    tokens = concept_tokens(f"{heading}\n{rest}")
+    return search_form(heading) + TITLE_END + " ".join(tokens) + CONCEPTS_END + search_form(rest)
 
 
-def search_terms(query: str) -> list[str]:
-    """The normalized terms a paper must all contain: words, or "quoted phrases".
+@dataclass(frozen=True)
+class SearchQuery:
+    """A member's query, read: `groups` (a paper must have every one, see
+    `papers.searchtext.TermGroup`) and `phrase`, the whole query normalized (a title that is
+    it ranks first)."""
 
-    At most `MAX_TERMS` distinct terms of at most `MAX_TERM_CHARS` characters each.
+    groups: tuple[TermGroup, ...] = ()
+    phrase: str = ""
+
+    def __bool__(self) -> bool:
+        return bool(self.groups)
+
+    @property
+    def has_loose(self) -> bool:
+        """Some group is looked for as typed, not only by concept tokens."""
+        return any(group.loose for group in self.groups)
+
+    @property
+    def forms(self) -> frozenset[str]:
+        """Every form of every group: what a snippet marks."""
+        return frozenset(form for group in self.groups for form in group.forms)
+
+
+def search_query(query: str) -> SearchQuery:
+    """Words, or "quoted phrases", widened by the glossary (`papers.searchtext.expand`).
+
+    Hangul words typed next to each other are one word, as they are in the text ("강화 학습"
+    is "강화학습"); quote them apart ("강화" "학습") to find each anywhere. At most
+    `MAX_TERMS` distinct groups, of words of at most `MAX_TERM_CHARS` characters.
     """
-    terms: list[str] = []
-    for match in _TERM_RE.finditer(query[: MAX_TERMS * MAX_TERM_CHARS * 2]):
-        raw = match.group(1) if match.group(1) is not None else match.group(2)
-        term = normalize(raw)[:MAX_TERM_CHARS].strip()
-        if term and term not in terms:
-            terms.append(term)
-        if len(terms) == MAX_TERMS:
-            break
-    return terms
+    query = query[: MAX_TERMS * MAX_TERM_CHARS * 2]
+    groups: list[TermGroup] = []
+    loose: list[str] = []
+
+    def add(new: list[TermGroup]) -> None:
+        for group in new:
+            if group not in groups and len(groups) < MAX_TERMS:
+                groups.append(group)
+
+    def flush() -> None:
+        words = normalize(" ".join(loose)).split(" ")
+        add(expand([word[:MAX_TERM_CHARS] for word in words if word]))
+        loose.clear()
+
+    for match in _TERM_RE.finditer(query):
+        if match.group(1) is None:
+            loose.append(match.group(2))
+            continue
+        flush()
+        phrase = normalize(match.group(1))[:MAX_TERM_CHARS].strip()
+        if phrase:  # a glossary entry as a whole, never split
+            add([glossary().group(phrase)])
+    flush()
+    return SearchQuery(
+        groups=tuple(groups), phrase=normalize(query.replace('"', " "))[:MAX_TITLE_CHARS]
+    )

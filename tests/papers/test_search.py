@@ -13,7 +13,7 @@ from django.db import connection
 
 from papers import selectors
 from papers.models import CandidatePaper
-from papers.search import build_search_text, normalize, search_form, search_terms
+from papers.search import build_search_text, normalize, search_form, search_query
 from papers.selectors import PoolFilters, pool_page
 from papers.services import import_digest_text
 from tests.factories import CandidatePaperFactory, DigestFactory, PaperSummaryFactory
@@ -72,15 +72,18 @@ def test_decomposed_hangul_and_full_width_letters_match_their_usual_form():
     assert search_form("llm") in text
 
 
-def test_search_terms_are_words_or_quoted_phrases():
-    assert search_terms('  강화   학습 "Reasoning  Model" 강화 ') == [
-        "강화",
-        "학습",
-        "reasoning model",
+def test_a_query_is_words_or_quoted_phrases_widened_by_the_glossary():
+    groups = search_query('  강화   학습 "Reasoning  Model" 강화 ').groups
+    assert [group.forms for group in groups] == [
+        ("강화학습", "reinforcement learning"),  # Hangul typed together is one word
+        ("reasoning model",),
+        ("강화",),
     ]
-    assert search_terms("") == []
-    assert search_terms('"" **') == []
-    assert len(search_terms(" ".join(f"w{n}" for n in range(20)))) == 8
+    quoted_apart = search_query('"강화" "학습"').groups
+    assert [group.forms for group in quoted_apart] == [("강화",), ("학습",)]
+    assert not search_query("")
+    assert not search_query('"" **')
+    assert len(search_query(" ".join(f"w{n}" for n in range(20))).groups) == 8
 
 
 # --- the selector, on the configured database (PostgreSQL or SQLite) ------------------------
@@ -95,10 +98,10 @@ def test_a_korean_substring_inside_a_summary_is_found():
     )
     CandidatePaperFactory(arxiv_id="2505.00002", title="Something else")
     assert _found("강화 학습") == ["2505.00001"]
-    assert _found("학습 강화") == ["2505.00001"]  # every word, in any order
+    assert _found("강화학습") == ["2505.00001"]  # spaced or not, the same word
     assert _found("환각") == ["2505.00001"]
-    assert _found("강화학습") == []
-    assert _found('"학습 강화"') == []
+    assert _found("학습 강화") == []  # Korean typed together is one word: "학습강화"
+    assert _found('"학습" "강화"') == ["2505.00001"]  # quoted apart: each, in any order
 
 
 @pytest.mark.django_db
@@ -170,16 +173,21 @@ def test_reimporting_a_known_paper_with_nothing_new_leaves_it_unchanged():
 
 
 @pytest.mark.django_db
-def test_the_migration_fills_in_the_search_text_of_existing_papers():
-    migration = importlib.import_module("papers.migrations.0005_candidate_pool")
+@pytest.mark.parametrize("name", ["0005_candidate_pool", "0010_search_ranking"])
+def test_the_migration_fills_in_the_search_text_of_existing_papers(name):
+    migration = importlib.import_module(f"papers.migrations.{name}")
+    latest = name == "0010_search_ranking"  # 0005 wrote the layout before titles came first
     paper = CandidatePaperFactory(title="Tool Agents", authors="Kim")
     PaperSummaryFactory(paper=paper, sections=[{"heading": "요약", "body": "**환각** 문제"}])
     PaperSummaryFactory(paper=paper, sections=[{"heading": "Method", "body": "RL"}])
     CandidatePaper.objects.update(search_text="")
     migration.fill_search_text(apps, SimpleNamespace(connection=connection))
     paper.refresh_from_db()
-    assert paper.search_text == paper.compute_search_text()
-    assert _found("환각 rl kim") == [paper.arxiv_id]
+    assert (paper.search_text == paper.compute_search_text()) is latest
+    assert _found("kim 문제") == [paper.arxiv_id]
+    # Glossary terms are found by the concept tokens the new layout has.
+    assert _found("환각 rl kim") == ([paper.arxiv_id] if latest else [])
+    assert (paper.search_title == search_form("tool agents")) is latest
 
 
 @pytest.mark.django_db
@@ -242,13 +250,14 @@ def test_search_json_gives_the_first_ten_open_matches(member_client):
     assert response.status_code == 200
     results = response.json()["results"]
     assert len(results) == 10
-    assert set(results[0]) == {"id", "arxiv_id", "title", "status", "votes"}
+    assert set(results[0]) == {"id", "arxiv_id", "title", "status", "status_label", "votes"}
     first = CandidatePaper.objects.get(arxiv_id=results[0]["arxiv_id"])
     assert results[0] == {
         "id": first.pk,
         "arxiv_id": first.arxiv_id,
         "title": first.title,
         "status": "candidate",
+        "status_label": "Candidate",  # in the member's language
         "votes": first.votes,
     }
     assert "2505.99999" not in {r["arxiv_id"] for r in results}
