@@ -2,18 +2,41 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
 from django.views import View
 from markdownx.views import MarkdownifyView
 
 from reviews import uploads
 
 
-class MemberMarkdownifyView(LoginRequiredMixin, MarkdownifyView):
-    """The live preview; it renders through MARKDOWNX_MARKDOWNIFY_FUNCTION (our sanitizer)."""
+def signed_out_response() -> JsonResponse:
+    """What a signed-out editor is told: 401 and JSON the editor script recognises (`code`),
+    never the sign-in page (markdownx would paste any answer into the preview)."""
+    return JsonResponse(
+        {
+            "code": "signed_out",
+            "error": _("You are signed out. Sign in again in another tab; your text is kept here."),
+        },
+        status=401,
+    )
+
+
+class MemberMarkdownifyView(MarkdownifyView):
+    """The live preview; it renders through MARKDOWNX_MARKDOWNIFY_FUNCTION (our sanitizer).
+
+    A signed-out request (any method) is answered 401 before anything else, so a lost session
+    shows the editor's note instead of a redirect's page."""
 
     http_method_names = ["post"]
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return signed_out_response()
+        return super().dispatch(request, *args, **kwargs)
 
 
 class MemberImageUploadView(LoginRequiredMixin, View):

@@ -281,24 +281,115 @@
     }
   });
 
-  // markdownx shows whatever the preview endpoint answered; after a lost session that is the
-  // sign-in page. Say so instead.
-  document.addEventListener("markdownx.update", function (event) {
-    var answer = event.detail && event.detail[0];
-    if (typeof answer === "string" && /<html|<!doctype/i.test(answer.slice(0, 500))) {
-      var preview = event.target.querySelector(".markdownx-preview");
-      if (preview) { preview.textContent = text.previewSignedOut; }
+  // Tab moves focus, as everywhere else (markdownx would type a tab character and keep the
+  // focus in the box: a keyboard trap). Indenting is an explicit shortcut instead, said in the
+  // hint above the sections: Ctrl+] indents the current or selected lines by four spaces (a
+  // nested list in Markdown), Ctrl+[ takes that back. Stopping these events on their way down
+  // keeps them from markdownx's own listener on the textarea; for Tab the browser still moves
+  // the focus, since its default is not prevented.
+  var INDENT = "    ";
+
+  function reindent(textarea, outdent) {
+    var value = textarea.value;
+    var start = textarea.selectionStart;
+    var end = textarea.selectionEnd;
+    var from = value.lastIndexOf("\n", start - 1) + 1;
+    var last = end > start && value.charAt(end - 1) === "\n" ? end - 1 : end;
+    var to = value.indexOf("\n", last);
+    if (to === -1) { to = value.length; }
+    var first = 0;
+    var total = 0;
+    var lines = value.slice(from, to).split("\n").map(function (line, index) {
+      var delta = INDENT.length;
+      if (outdent) {
+        var lead = /^(?: {1,4}|\t)/.exec(line);
+        delta = lead ? -lead[0].length : 0;
+        line = line.slice(-delta);
+      } else {
+        line = INDENT + line;
+      }
+      if (index === 0) { first = delta; }
+      total += delta;
+      return line;
+    });
+    textarea.value = value.slice(0, from) + lines.join("\n") + value.slice(to);
+    textarea.selectionStart = Math.max(from, start + first);
+    textarea.selectionEnd = Math.max(from, end + total);
+    textarea.dispatchEvent(new Event("input", { bubbles: true })); // preview and autosave
+  }
+
+  document.addEventListener("keydown", function (event) {
+    var target = event.target;
+    if (!target || target.tagName !== "TEXTAREA" || !form.contains(target)) { return; }
+    if (event.key === "Tab" && !event.ctrlKey && !event.altKey && !event.metaKey) {
+      event.stopPropagation();
+      return;
+    }
+    var bracket = event.code === "BracketRight" || event.key === "]" ? "in"
+      : event.code === "BracketLeft" || event.key === "[" ? "out" : "";
+    if (bracket && (event.ctrlKey || event.metaKey) && !event.altKey) {
+      event.preventDefault();
+      event.stopPropagation();
+      reindent(target, bracket === "out");
     }
   }, true);
+
+  // markdownx pastes whatever the preview endpoint answered into the preview. Signed out,
+  // that is a 401 with JSON (`code: "signed_out"`), or from an older server or a proxy the
+  // sign-in page: either way say so instead, and keep the text where it is.
+  function signedOutAnswer(answer) {
+    if (typeof answer !== "string") { return false; }
+    var head = answer.slice(0, 500).trim();
+    if (/<html|<!doctype/i.test(head)) { return true; }
+    if (head.charAt(0) !== "{") { return false; }
+    try {
+      var body = JSON.parse(answer);
+      return Boolean(body) && (body.code === "signed_out" || body.code === "forbidden");
+    } catch (error) {
+      return false;
+    }
+  }
+
+  document.addEventListener("markdownx.update", function (event) {
+    var answer = event.detail && event.detail[0];
+    if (!signedOutAnswer(answer)) { return; }
+    var preview = event.target.querySelector(".markdownx-preview");
+    if (!preview) { return; }
+    preview.textContent = "";
+    var note = document.createElement("p");
+    note.className = "preview-note";
+    note.setAttribute("role", "status");
+    note.setAttribute("data-signed-out", "");
+    note.textContent = text.previewSignedOut;
+    preview.appendChild(note);
+    storeLocal();
+  }, true);
+
+  // The time a copy was kept, in the member's own time zone (the server says which).
+  function clockTime(milliseconds) {
+    var when = new Date(milliseconds);
+    try {
+      return new Intl.DateTimeFormat(document.documentElement.lang || undefined, {
+        timeZone: text.timeZone || undefined,
+        month: "2-digit",
+        day: "2-digit",
+        hour: "2-digit",
+        minute: "2-digit",
+        hourCycle: "h23"
+      }).format(when);
+    } catch (error) {
+      return ("0" + when.getHours()).slice(-2) + ":" + ("0" + when.getMinutes()).slice(-2);
+    }
+  }
 
   // --- start --------------------------------------------------------------------------------
 
   renumber();
   var stored = readLocal();
   if (stored && normalized(stored.sections) !== normalized(snapshot())) {
-    var when = new Date(stored.at);
-    var time = ("0" + when.getHours()).slice(-2) + ":" + ("0" + when.getMinutes()).slice(-2);
-    banner.querySelector("[data-restore-text]").textContent = format(text.restoreOffer, { time: time });
+    banner.querySelector("[data-restore-text]").textContent = format(text.restoreOffer, {
+      time: clockTime(stored.at)
+    });
     banner.hidden = false;
     banner.querySelector("[data-restore]").addEventListener("click", function () {
       applySnapshot(stored.sections);

@@ -98,6 +98,15 @@ _ALLOWED_ATTRIBUTES = {
 _URL_SCHEMES = {"http", "https", "mailto"}
 
 
+# A table's column alignment (`|---:|`): python-markdown writes it as an inline style, which
+# the sanitizer drops and the page's CSP would refuse. It becomes one of three classes instead
+# (static/css/app.css), the only classes a cell may carry. Raw HTML in the text is escaped
+# before this runs (see `_markdown`), so only python-markdown's own cells match.
+_ALIGNED_CELL = re.compile(r'<(th|td) style="text-align: (left|right|center);">')
+_ALIGN_CLASSES = {"align-left", "align-right", "align-center"}
+_ALLOWED_CLASSES = {"th": _ALIGN_CLASSES, "td": _ALIGN_CLASSES}
+
+
 _EXTENSIONS = ["extra", "sane_lists", "nl2br"]
 
 
@@ -162,6 +171,7 @@ def _sanitize(html: str) -> str:
         attributes=_ALLOWED_ATTRIBUTES,
         url_schemes=_URL_SCHEMES,
         link_rel="noopener noreferrer nofollow",
+        allowed_classes=_ALLOWED_CLASSES,
     )
 
 
@@ -187,7 +197,7 @@ def _to_html(text: str) -> str:
     md, guard = _markdown()
     md.reset()
     guard.start(seconds=_render_seconds(), chars=len(source))
-    html = md.convert(source)
+    html = _ALIGNED_CELL.sub(r'<\1 class="align-\2">', md.convert(source))
     if spans:
         html = re.sub(
             "@@seminar-math-" + nonce + r"-(\d+)@@",
@@ -291,7 +301,7 @@ def render_markdown(text: str) -> str:
 
 
 # Bump when the rendering changes (extensions, allowed tags), so no stale HTML is served.
-_CACHE_VERSION = 2
+_CACHE_VERSION = 3
 # For other caches of HTML made by `render_markdown` (paper summaries) to put in their keys.
 RENDER_VERSION = _CACHE_VERSION
 _CACHE_SECONDS = 7 * 24 * 60 * 60
