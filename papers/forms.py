@@ -134,6 +134,8 @@ class PoolFilterForm(forms.Form):
     ]
     SUMMARY_CHOICES = [("", _("Any")), ("yes", _("With a summary")), ("no", _("Without"))]
     SORT_CHOICES = [
+        # With a search: title matches first (papers.selectors._relevance); without: by date.
+        ("relevance", _("Best match, then newest")),
         ("date", _("Newest digest")),
         ("votes", _("Votes")),
         ("interest", _("Members' interest")),
@@ -169,7 +171,7 @@ class PoolFilterForm(forms.Form):
             seen_from=data.get("seen_from"),
             seen_to=data.get("seen_to"),
             summary=data.get("summary") or "",
-            sort=data.get("sort") or "date",
+            sort=data.get("sort") or "relevance",
         )
 
 
@@ -177,6 +179,12 @@ class InterestForm(forms.Form):
     kind = forms.ChoiceField(choices=PaperInterest.Kind.choices)
     # "1" to mark, "0" to unmark; absent: toggle.
     marked = forms.ChoiceField(choices=[("1", "1"), ("0", "0")], required=False)
+
+
+class VoteForm(forms.Form):
+    """Vote for a paper, or withdraw the vote (#13, `papers.voting`)."""
+
+    action = forms.ChoiceField(choices=[("vote", "vote"), ("withdraw", "withdraw")])
 
 
 class PaperStatusForm(forms.Form):

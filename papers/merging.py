@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from papers import voting
 from papers.models import CandidatePaper, PaperInterest, PaperSummary
 from seminar.models import Topic
 
@@ -41,12 +42,12 @@ def merge_papers(
     """Move everything of `duplicate` to `into` and delete `duplicate`; return the fields of
     `into` that were filled from it.
 
-    Summaries, interest marks and topics move (where `into` already has a summary of the same
-    digest or the same member's mark of the same kind, that one is kept and the duplicate's
-    dropped). Empty fields of `into` are filled from the duplicate, never a field an organizer
-    edited on `into`; an organizer's edit on the duplicate stays protected on `into`. One
-    transaction: either all of it happens or nothing. Raises `ValidationError` when both are
-    the same paper, or one of them is gone.
+    Summaries, interest marks, members' votes and topics move (where `into` already has a
+    summary of the same digest, or the same member's mark of the same kind or vote, that one
+    is kept and the duplicate's dropped). Empty fields of `into` are filled from the
+    duplicate, never a field an organizer edited on `into`; an organizer's edit on the
+    duplicate stays protected on `into`. One transaction: either all of it happens or
+    nothing. Raises `ValidationError` when both are the same paper, or one of them is gone.
     """
     if duplicate.pk == into.pk:
         raise ValidationError(_("A paper cannot be merged into itself."), code="self")
@@ -66,6 +67,7 @@ def merge_papers(
         duplicate, into = locked[duplicate.pk], locked[into.pk]
         _move_summaries(duplicate, into)
         _move_interests(duplicate, into)
+        voting.move_votes(duplicate=duplicate, into=into)  # members' votes (#13)
         Topic.objects.filter(paper=duplicate).update(paper=into)
         filled = _fill_fields(duplicate, into)
         duplicate_id = duplicate.arxiv_id

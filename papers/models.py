@@ -5,13 +5,14 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Greatest, Left, StrIndex, Substr
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from papers.hf_api import DEFAULT_BASE_URL as HF_API_DEFAULT_URL
-from papers.search import build_search_text
+from papers.search import CONCEPTS_END, TITLE_END, build_search_text
 from papers.sources import MAX_DAYS_BACK, is_template, location_problem
 from seminar.lib.queue import worker_gone_after
 
@@ -255,13 +256,37 @@ class CandidatePaper(models.Model):
     )
     # Fields an organizer changed by hand; the importer never overwrites them.
     edited_fields = models.JSONField(default=list, blank=True)
-    # What the pool's search looks in: id, title, authors and every summary's sections, in
+    # What the pool's search looks in: title, id, authors and every summary's sections, in
     # the search form of `papers.search` (normalized, letters and digits doubled). Query it
     # through `papers.selectors`, never with `icontains`. The importer writes it in its bulk
     # queries; `save()` here and PaperSummary's keep it right for every other write. On
     # PostgreSQL a trigram GIN index serves it (migration 0005; not in Meta, as SQLite cannot
     # build it).
     search_text = models.TextField(_("search text"), blank=True, default="", editable=False)
+    # Two short parts of `search_text` (see `papers.search`), computed by the database on
+    # every write, whoever writes (the importer's bulk updates too): the title, and the
+    # glossary's concept tokens. Short, untoasted columns with trigram indexes of their own on
+    # PostgreSQL (migration 0010): a search ranks title matches first and finds a glossary
+    # term without reading every match's whole text.
+    search_title = models.GeneratedField(
+        expression=Left("search_text", Greatest(StrIndex("search_text", Value(TITLE_END)) - 1, 0)),
+        output_field=models.TextField(),
+        db_persist=True,
+    )
+    search_concepts = models.GeneratedField(
+        expression=Substr(
+            "search_text",
+            StrIndex("search_text", Value(TITLE_END)) + 1,
+            Greatest(
+                StrIndex("search_text", Value(CONCEPTS_END))
+                - StrIndex("search_text", Value(TITLE_END))
+                - 1,
+                0,
+            ),
+        ),
+        output_field=models.TextField(),
+        db_persist=True,
+    )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -390,3 +415,33 @@ class PaperInterest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member} · {self.get_kind_display()} · {self.paper}"
+
+
+class PaperVote(models.Model):
+    """A member's vote for discussing a candidate (#13).
+
+    Each counts against the member's weekly budget in the week it was cast
+    (`papers.voting`), and on the agenda it is worth less the older it is. One vote per member
+    and paper; withdrawing it deletes the row (and gives the vote back if it was cast this
+    week). Not to be confused with `CandidatePaper.votes`, the digest's upvote count.
+    """
+
+    paper = models.ForeignKey(CandidatePaper, on_delete=models.CASCADE, related_name="member_votes")
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="paper_votes"
+    )
+    created_at = models.DateTimeField(_("cast"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("member vote")
+        verbose_name_plural = _("member votes")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["paper", "member"], name="one_vote_per_member_and_paper"
+            ),
+        ]
+        indexes = [models.Index(fields=["member", "created_at"], name="paper_vote_member_week")]
+
+    def __str__(self) -> str:
+        return f"{self.member} · {self.paper}"

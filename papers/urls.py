@@ -13,6 +13,8 @@ urlpatterns = [
     path("imports/<int:pk>/retry/", views.digest_import_retry, name="digest_import_retry"),
     path("imports/<int:pk>/progress/", views.digest_import_progress, name="digest_import_progress"),
     path("imports/sources/", views.digest_sources, name="digest_sources"),
+    path("imports/sources/new/", views.digest_source_add, name="digest_source_add"),
+    path("imports/sources/<int:pk>/edit/", views.digest_source_edit, name="digest_source_edit"),
     path("imports/sources/<int:pk>/poll/", views.digest_source_poll, name="digest_source_poll"),
     path(
         "imports/sources/<int:pk>/backfill/",
@@ -20,6 +22,7 @@ urlpatterns = [
         name="digest_source_backfill",
     ),
     path("<path:arxiv_id>/interest/", views.paper_interest, name="paper_interest"),
+    path("<path:arxiv_id>/vote/", views.paper_vote, name="paper_vote"),
     path("<path:arxiv_id>/status/", views.paper_status, name="paper_status"),
     path("<path:arxiv_id>/edit/", views.paper_edit, name="paper_edit"),
     path("<path:arxiv_id>/merge/", views.paper_merge, name="paper_merge"),

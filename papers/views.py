@@ -9,9 +9,10 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
-from papers import arxiv, backfill, merging, selectors, services
+from papers import arxiv, backfill, merging, selectors, services, voting
 from papers.forms import (
     BackfillForm,
     DigestUploadForm,
@@ -21,9 +22,11 @@ from papers.forms import (
     PaperReferenceForm,
     PaperStatusForm,
     PoolFilterForm,
+    VoteForm,
     max_upload_files,
 )
 from papers.models import CandidatePaper, Digest, DigestSource
+from papers.source_forms import DigestSourceForm
 from seminar.lib.redirects import safe_next
 from seminar.permissions import is_member, is_organizer, organizer_required
 
@@ -127,6 +130,35 @@ def _render_sources(
         request,
         "papers/sources.html",
         {"rows": rows, "backfills": backfill.recent_runs(), "max_days": backfill.max_days()},
+        status=status,
+    )
+
+
+@organizer_required
+def digest_source_add(request: HttpRequest) -> HttpResponse:
+    """Add a digest source in the app (its location is checked like the admin's)."""
+    return _source_form(request, DigestSource())
+
+
+@organizer_required
+def digest_source_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _source_form(request, get_object_or_404(DigestSource, pk=pk))
+
+
+def _source_form(request: HttpRequest, source: DigestSource) -> HttpResponse:
+    form = DigestSourceForm(request.POST or None, instance=source)
+    if request.method == "POST":
+        if form.is_valid():
+            saved = form.save()
+            messages.success(request, _("%(name)s was saved.") % {"name": saved.name})
+            return redirect("digest_sources")
+        status = 400
+    else:
+        status = 200
+    return render(
+        request,
+        "papers/source_form.html",
+        {"form": form, "source": source if source.pk else None},
         status=status,
     )
 
@@ -281,6 +313,10 @@ def _render_paper(
             "summaries": selectors.paper_summaries(paper),
             "topics": selectors.paper_topics(paper),
             "interests": selectors.paper_interests(paper),
+            # Members' votes (#13): the count, whether this member voted, their budget.
+            "vote_count": paper.member_votes.count(),
+            "my_vote": voting.member_vote(member=request.user, paper=paper),
+            "vote_status": voting.vote_status(member=request.user),
             "edit_form": edit_form,
             "merge_form": merge_form,
             "can_fetch": organizer and bool(services.missing_metadata_fields(paper)),
@@ -368,6 +404,44 @@ def paper_interest(request: HttpRequest, arxiv_id: str) -> HttpResponse:
     if _wants_json(request):
         counts = selectors.paper_detail(arxiv_id).values("interest_hear", "interest_present")[0]
         return JsonResponse({"kind": kind, "marked": marked, **counts})
+    return _back(request, paper)
+
+
+@login_required
+@require_POST
+def paper_vote(request: HttpRequest, arxiv_id: str) -> HttpResponse:
+    """Vote for a paper to be discussed, or withdraw the vote (#13): always the signed-in
+    member's own vote; the weekly budget is `papers.voting`'s."""
+    paper = get_object_or_404(
+        CandidatePaper.objects.only("pk", "arxiv_id", "title", "status"), arxiv_id=arxiv_id
+    )
+    form = VoteForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest(_("Choose vote or withdraw."))
+    if form.cleaned_data["action"] == "withdraw":
+        if voting.withdraw_vote(member=request.user, paper=paper):
+            messages.success(request, _("Your vote was withdrawn."))
+        else:
+            messages.info(request, _("You had not voted for this paper."))
+        return _back(request, paper)
+    try:
+        _vote, created = voting.cast_vote(member=request.user, paper=paper)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        if created:
+            left = voting.vote_status(member=request.user).left
+            messages.success(
+                request,
+                ngettext(
+                    "Your vote was counted. %(left)d vote left this week.",
+                    "Your vote was counted. %(left)d votes left this week.",
+                    left,
+                )
+                % {"left": left},
+            )
+        else:
+            messages.info(request, _("You have already voted for this paper."))
     return _back(request, paper)
 
 

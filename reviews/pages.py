@@ -7,11 +7,14 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime
 
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
 
 from reviews import weekpage
 from reviews.models import Review
+from reviews.permissions import can_read_review
 from reviews.services import replace_sections
 from seminar.models import ReviewerSlot, Term, Topic, User, Week
 
@@ -55,7 +58,11 @@ def import_week_page(
     into a week someone is editing.
     """
     week = Week.objects.create(
-        term=term, number=number, starts_at=starts_at, review_deadline=review_deadline
+        term=term,
+        number=number,
+        starts_at=starts_at,
+        review_deadline=review_deadline,
+        recording_url=_link(page.recording),
     )
     people: dict[str, User] = {}
     for topic_page in page.topics:
@@ -69,6 +76,8 @@ def import_week_page(
                 else None
             ),
             paper=_paper_for_title(topic_page.title),
+            slides_url=_link(topic_page.slides),
+            code_url=_link(topic_page.code),
         )
         for slot_page in topic_page.slots:
             reviewer = (
@@ -90,14 +99,26 @@ def import_week_page(
     return week
 
 
+def _link(value: str | None) -> str:
+    """A materials link read from a page, kept only if it is an http(s) URL (else "")."""
+    if not value or len(value) > 200:
+        return ""
+    try:
+        URLValidator(schemes=["http", "https"])(value)
+    except ValidationError:
+        return ""
+    return value
+
+
 def _paper_for_title(title: str):
     from papers.models import CandidatePaper
 
     return CandidatePaper.objects.filter(title__iexact=title.strip()).first()
 
 
-def week_page_for(week: Week) -> weekpage.WeekPage:
-    """The week as the group's page: submitted reviews only (drafts are private).
+def week_page_for(week: Week, *, reader=None) -> weekpage.WeekPage:
+    """The week as the group's page: submitted reviews only (drafts are private); given a
+    `reader`, only those they may read (`can_read_review`: the visibility rule of #15).
 
     Reads `week.topics.all()`, `topic.slots.all()` and `slot.review.sections.all()`, so a week
     from `reviews.selectors.weeks_with_content()` costs no further query.
@@ -108,17 +129,31 @@ def week_page_for(week: Week) -> weekpage.WeekPage:
         for slot in topic.slots.all():
             review = getattr(slot, "review", None) if hasattr(slot, "review") else None
             sections: tuple[weekpage.ReviewSection, ...] = ()
-            if review is not None and review.is_submitted:
+            if (
+                review is not None
+                and review.is_submitted
+                and (reader is None or can_read_review(reader, review))
+            ):
                 sections = tuple(
                     weekpage.ReviewSection(s.heading, s.body) for s in review.sections.all()
                 )
             reviewer = slot.reviewer.display_name if slot.reviewer else None
             slots.append(weekpage.ReviewSlotPage(slot.number, reviewer, sections))
         presenter = topic.presenter.display_name if topic.presenter else None
-        topics.append(weekpage.TopicPage(topic.order, topic.title, presenter, tuple(slots)))
-    return weekpage.WeekPage(week.number, tuple(topics))
+        topics.append(
+            weekpage.TopicPage(
+                topic.order,
+                topic.title,
+                presenter,
+                tuple(slots),
+                # Materials: absent fields write nothing, so the page is as before (#13).
+                slides=topic.slides_link or None,
+                code=topic.code_url or None,
+            )
+        )
+    return weekpage.WeekPage(week.number, tuple(topics), recording=week.recording_url or None)
 
 
-def export_week(week: Week) -> str:
-    """The week's page in exactly the group's format."""
-    return weekpage.render_week_page(week_page_for(week))
+def export_week(week: Week, *, reader=None) -> str:
+    """The week's page in exactly the group's format (as `reader` may read it, if given)."""
+    return weekpage.render_week_page(week_page_for(week, reader=reader))

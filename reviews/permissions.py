@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
+from seminar.conflicts import REVIEWER, SameWeekConflict, same_week_verdict
 from seminar.permissions import is_member, is_organizer
 
 if TYPE_CHECKING:
@@ -26,16 +27,44 @@ __all__ = [
     "can_read_review",
     "can_release_slot",
     "can_write_review_for",
+    "claim_conflict",
+    "hidden_until_own_submitted",
     "is_member",
     "is_organizer",
 ]
 
 
 def can_read_review(user: Any, review: Review) -> bool:
-    """Submitted reviews are read by every member; a draft only by its author."""
+    """Submitted reviews are read by every member; a draft only by its author. A reviewer of
+    the same topic reads the others' once they submitted their own, when the week says so
+    (`hidden_until_own_submitted`)."""
     if not is_member(user):
         return False
-    return review.is_submitted or review.author_id == user.pk
+    if review.author_id == user.pk:
+        return True
+    return review.is_submitted and not hidden_until_own_submitted(user, review)
+
+
+def hidden_until_own_submitted(user: Any, review: Review, now: datetime | None = None) -> bool:
+    """Whether the week's visibility rule (#15, `Week.hide_reviews_until_submitted`, as
+    pretalx does) keeps this review from this member: they review the same topic (another
+    slot of it) and have not submitted their own yet, and the meeting has not begun (after
+    it, nothing is left to anchor on). Organizers always read; members who do not review the
+    topic (its presenter, everyone else) read submitted reviews as before.
+
+    Reads `review.slot.topic.slots.all()` and each slot's review: prefetch them on pages.
+    """
+    slot = review.slot
+    topic = slot.topic
+    week = topic.week
+    if not week.hide_reviews_until_submitted or not is_member(user) or is_organizer(user):
+        return False
+    if (now or timezone.now()) >= week.starts_at:
+        return False
+    mine = [s for s in topic.slots.all() if s.reviewer_id == user.pk and s.pk != slot.pk]
+    if not mine:
+        return False
+    return not any((own := s.current_review) is not None and own.is_submitted for s in mine)
 
 
 def can_write_review_for(user: Any, slot: ReviewerSlot) -> bool:
@@ -65,13 +94,34 @@ def _has_review(slot: ReviewerSlot) -> bool:
 
 def can_claim_slot(user: Any, slot: ReviewerSlot, now: datetime | None = None) -> bool:
     """A member may take an open slot before the deadline, unless they present the topic or
-    already review it. Uses `slot.topic.slots.all()`, so prefetch it on list pages."""
+    already review it, or present in its week and the week refuses that
+    (`claim_conflict`). Uses `slot.topic.slots.all()` and `slot.topic.week.topics.all()`, so
+    prefetch them on list pages."""
     if not is_member(user) or slot.reviewer_id is not None or _has_review(slot):
         return False
     topic = slot.topic
     if topic.presenter_id == user.pk or not _before_deadline(topic.week, now):
         return False
-    return all(other.reviewer_id != user.pk for other in topic.slots.all())
+    if any(other.reviewer_id == user.pk for other in topic.slots.all()):
+        return False
+    conflict = claim_conflict(user, slot)
+    return conflict is None or not conflict.refused
+
+
+def claim_conflict(user: Any, slot: ReviewerSlot) -> SameWeekConflict | None:
+    """The same-week conflict taking this open slot would make: the member presents another
+    topic of its week (`seminar.conflicts`; refused or only warned per the week's policy).
+    None for a slot that is not open or a topic the member presents (a rule of its own)."""
+    if not is_member(user) or slot.reviewer_id is not None:
+        return None
+    topic = slot.topic
+    if topic.presenter_id == user.pk or not _before_deadline(topic.week, None):
+        return None
+    week = topic.week
+    presents = any(other.presenter_id == user.pk for other in week.topics.all())
+    return same_week_verdict(
+        role=REVIEWER, presents=presents, reviews=False, policy=week.same_week_policy
+    )
 
 
 def can_release_slot(user: Any, slot: ReviewerSlot, now: datetime | None = None) -> bool:

@@ -116,12 +116,17 @@ def dashboard_for(user: User, now: datetime | None = None) -> Dashboard:
     )
 
     mine_on_topic = ReviewerSlot.objects.filter(topic=OuterRef("topic"), reviewer=user)
+    presents_that_week = Topic.objects.filter(week=OuterRef("topic__week"), presenter=user)
     open_slots = (
         ReviewerSlot.objects.filter(
             reviewer__isnull=True, review__isnull=True, topic__week__review_deadline__gte=now
         )
         .filter(~Exists(mine_on_topic))
         .exclude(topic__presenter=user)
+        # Not in a week the member presents in, when that week refuses it (seminar.conflicts).
+        .exclude(
+            Exists(presents_that_week), topic__week__same_week_policy=Week.SameWeekPolicy.REFUSE
+        )
         .select_related("topic__week__term", "topic__presenter")
         .order_by("topic__week__starts_at", "topic__order", "number")
     )

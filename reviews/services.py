@@ -16,10 +16,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from reviews import weekpage
 from reviews.models import Review, ReviewSection
 from reviews.permissions import can_write_review_for
+from seminar.conflicts import REVIEWER, check_same_week
 from seminar.models import ReviewerSlot, User, Week
 from seminar.services import record_assignment_change
 
@@ -91,6 +93,8 @@ def claim_slot(
         raise ValidationError(
             _("You present this topic, so you cannot review it."), code="presenter"
         )
+    # Presenting in the same week: refused, or allowed with a warning (the week's policy).
+    check_same_week(member=member, week=topic.week, role=REVIEWER, actor=member)
     if Review.objects.filter(slot=slot).exists():
         raise ValidationError(_("This slot already has a review."), code="has_review")
     if ReviewerSlot.objects.filter(topic=topic, reviewer=member).exists():
@@ -154,9 +158,19 @@ def release_slot(
 # --- writing reviews ----------------------------------------------------------------------
 
 
+# A new review's sections when the member has no habit yet and the group set none
+# (`SEMINAR_DEFAULT_REVIEW_HEADINGS`): in the language of whoever opens the editor.
+DEFAULT_HEADINGS = (
+    pgettext_lazy("review section heading", "Problem"),
+    pgettext_lazy("review section heading", "Method"),
+    pgettext_lazy("review section heading", "Review"),
+)
+
+
 def headings_for_new_review(*, member: User | None) -> list[str]:
     """The headings a member's new review starts with: their habit from earlier reviews if
-    they have one, else the group's default (`SEMINAR_DEFAULT_REVIEW_HEADINGS`)."""
+    they have one, else the group's default (`SEMINAR_DEFAULT_REVIEW_HEADINGS`), else the
+    built-in three in the active language ("문제 정의, 해결 방법, 리뷰" in Korean)."""
     previous: list[list[str]] = []
     if member is not None:
         recent = (
@@ -167,7 +181,8 @@ def headings_for_new_review(*, member: User | None) -> list[str]:
         previous = [[s.heading for s in review.sections.all()] for review in recent]
     headings = weekpage.headings_for_new_review(previous)
     if headings is weekpage.DEFAULT_HEADINGS:
-        return list(settings.SEMINAR_DEFAULT_REVIEW_HEADINGS)
+        configured = list(settings.SEMINAR_DEFAULT_REVIEW_HEADINGS)
+        return configured or [str(heading) for heading in DEFAULT_HEADINGS]
     return list(headings)
 
 
@@ -302,6 +317,23 @@ def submit_review(
     After the deadline a first submission is accepted and marked late, or refused, as the
     week's `late_policy` says; a review submitted on time is then final.
     """
-    return _write_review(
+    review = _write_review(
         slot=slot, sections=sections, actor=actor, submit=True, version=version, now=now
     )
+    _announce_submitted(review)
+    return review
+
+
+def _announce_submitted(review: Review) -> None:
+    """Once the submission commits: `week_changed` (integrations publish the week's page)."""
+    from seminar.signals import week_changed
+
+    author = review.slot.reviewer  # loaded with the locked slot: no query here
+    info = {
+        "week_id": review.slot.topic.week_id,
+        "reason": "review",
+        "member_id": author.pk if author else None,
+        "member_name": author.display_name if author else "",
+        "review_id": review.pk,
+    }
+    transaction.on_commit(lambda: week_changed.send(sender=Review, **info), robust=True)

@@ -22,6 +22,7 @@ from reviews import pages, services, weekpage
 from reviews.forms import section_formset
 from reviews.permissions import can_export_week, can_write_review_for, is_member
 from reviews.selectors import latest_summary, slot_state, weeks_with_content
+from seminar.conflicts import REVIEWER, same_week_conflict
 from seminar.lib.redirects import safe_next
 from seminar.models import ReviewerSlot, Week
 
@@ -68,6 +69,10 @@ def claim(request: HttpRequest, pk: int) -> HttpResponse:
         _("Review %(number)d of “%(title)s” is yours. Write it here whenever you like.")
         % {"number": slot.number, "title": slot.topic.title},
     )
+    # A week that allows presenting and reviewing together still says so (#13).
+    conflict = same_week_conflict(member=request.user, week=slot.topic.week, role=REVIEWER)
+    if conflict is not None:
+        messages.warning(request, conflict.message)
     return redirect("review_edit", pk=slot.pk)
 
 
@@ -125,9 +130,9 @@ def _editor_messages() -> dict[str, str]:
         "restoreOffer": _("This browser kept text for this review that was never saved ({time})."),
         "restored": _("Restored. Save to keep it."),
         "confirmRemove": _("Remove this section and its text?"),
-        "previewSignedOut": _(
-            "You are signed out; the preview is paused. Nothing you typed is lost."
-        ),
+        "previewSignedOut": _("Signed out — sign in again in another tab; your text is kept here."),
+        # The restore banner shows when a copy was kept in the member's zone, not the browser's.
+        "timeZone": timezone.get_current_timezone_name(),
     }
 
 
@@ -288,6 +293,8 @@ def week_export(request: HttpRequest, pk: int) -> HttpResponse:
     week = get_object_or_404(weeks_with_content(), pk=pk)
     if not can_export_week(request.user, week):
         raise PermissionDenied
-    response = HttpResponse(pages.export_week(week), content_type="text/markdown; charset=utf-8")
+    # A reviewer who has not submitted yet does not get the others' reviews here either (#15).
+    text = pages.export_week(week, reader=request.user)
+    response = HttpResponse(text, content_type="text/markdown; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="week-{week.number}.md"'
     return response

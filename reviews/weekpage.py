@@ -35,6 +35,11 @@ The page, as the group keeps it (seminar/demo/seeds/000_fc51c2f87046c2e4.txt)::
 
 Slots end with ``---``; topics are separated by ``<br>`` (the last topic has none).
 
+Materials (#13) are list lines the page carries only when there are some, so a page without
+them is written exactly as before: ``- **녹화**: <link>`` under the week header (the
+recording), ``- **발표 자료**: <link>`` and ``- **코드**: <link>`` under a topic's presenter
+line. The reader takes them back from the same places.
+
 Reading is tolerant: BOM, CRLF, trailing spaces, extra blank lines, missing ``---`` or
 ``<br>``, ``# 📚 3 - 주차`` / ``# 📚 12주차`` / ``# 📚 - 12 주차`` headers, headings without
 numbers. It never raises on content; text it cannot place goes to ``WeekPage.problems``.
@@ -112,6 +117,8 @@ class TopicPage:
     title: str
     presenter: str | None  # None when blank
     slots: tuple[ReviewSlotPage, ...] = ()
+    slides: str | None = None  # the slides' link ("- **발표 자료**: "), None when none
+    code: str | None = None  # the code's link ("- **코드**: ")
 
 
 @dataclass(frozen=True)
@@ -119,6 +126,7 @@ class WeekPage:
     number: int | None  # None for the blank template "# 📚 - 주차"
     topics: tuple[TopicPage, ...] = ()
     problems: tuple[str, ...] = ()  # what the reader could not place; () when written
+    recording: str | None = None  # the recording's link ("- **녹화**: ")
 
 
 # --- reading -------------------------------------------------------------------------
@@ -130,6 +138,11 @@ _SLOT = re.compile(rf"#{{2,4}}\s*리뷰\s*{_NUM}?")
 _PERSON = r"(?:[-*+]\s*)?(?:\*\*)?{}\s*(?:[:：]\s*\*\*|\*\*\s*[:：]|[:：])\s*(.*?)"
 _PRESENTER = re.compile(_PERSON.format("발표자"))
 _REVIEWER = re.compile(_PERSON.format("리뷰어"))
+# Materials: the labels as written, and the same loose markup the person lines accept.
+SLIDES_LABEL, CODE_LABEL, RECORDING_LABEL = "발표 자료", "코드", "녹화"
+_SLIDES = re.compile(_PERSON.format(r"발표\s*자료"))
+_CODE = re.compile(_PERSON.format("코드"))
+_RECORDING = re.compile(_PERSON.format("녹화"))
 _RULE = re.compile(r"-{3,}|\*{3,}|_{3,}")
 _BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _HEADING = re.compile(r"([0-9]{1,2})\.[ \t]+(\S.*?)\s*")
@@ -246,15 +259,41 @@ def _parse_topic(
     if first < head_end and (p := _PRESENTER.fullmatch(lines[first].strip())):
         presenter = _name(p[1])
         first += 1
+    materials: dict[str, str | None] = {}
+    rest = []
+    for i in range(first, head_end):
+        line = lines[i].strip()
+        kind = _material_kind(line, (("slides", _SLIDES), ("code", _CODE)), materials)
+        if kind is None:
+            rest.append((i, lines[i]))
     where = f"in topic {number} outside any review slot"
-    _unplaced(lines[first:head_end], first + 1, where, problems)
+    for i, line in rest:
+        _unplaced([line], i + 1, where, problems)
     slots = []
     for k, i in enumerate(slot_starts):
         slot_end = slot_starts[k + 1] if k + 1 < len(slot_starts) else end
         s = _SLOT.fullmatch(lines[i].strip())
         assert s is not None
         slots.append(_parse_slot(int(s[1]) if s[1] else k + 1, lines[i + 1 : slot_end]))
-    return TopicPage(number, m[2].strip(), presenter, tuple(slots))
+    return TopicPage(
+        number,
+        m[2].strip(),
+        presenter,
+        tuple(slots),
+        slides=materials.get("slides"),
+        code=materials.get("code"),
+    )
+
+
+def _material_kind(
+    line: str, kinds: tuple[tuple[str, re.Pattern[str]], ...], found: dict[str, str | None]
+) -> str | None:
+    """Record `line` in `found` if it is the first materials line of one of `kinds`."""
+    for kind, pattern in kinds:
+        if kind not in found and (m := pattern.fullmatch(line)):
+            found[kind] = _name(m[1])
+            return kind
+    return None
 
 
 def parse_week_page(text: str) -> WeekPage:
@@ -264,6 +303,7 @@ def parse_week_page(text: str) -> WeekPage:
     topic_starts = [i for i, line in enumerate(lines) if _TOPIC.fullmatch(line.strip())]
     number: int | None = None
     header_seen = False
+    materials: dict[str, str | None] = {}
     for i in range(topic_starts[0] if topic_starts else len(lines)):
         m = _HEADER.fullmatch(lines[i].strip())
         if m and not header_seen:
@@ -272,14 +312,17 @@ def parse_week_page(text: str) -> WeekPage:
             number = int(digits) if digits else None
             if m[3].strip():
                 problems.append(f"line {i + 1}: text after the week header: {_snippet(m[3])!r}")
-        else:
+        elif not (
+            header_seen
+            and _material_kind(lines[i].strip(), (("recording", _RECORDING),), materials)
+        ):
             _unplaced(lines[i : i + 1], i + 1, "before the first topic", problems)
     ends = [*topic_starts[1:], len(lines)]  # one too many when there are no topics
     topics = [
         _parse_topic(k + 1, lines, start, end, problems)
         for k, (start, end) in enumerate(zip(topic_starts, ends, strict=False))
     ]
-    return WeekPage(number, tuple(topics), tuple(problems))
+    return WeekPage(number, tuple(topics), tuple(problems), recording=materials.get("recording"))
 
 
 # --- writing -------------------------------------------------------------------------
@@ -330,9 +373,16 @@ def _render_slot(slot: ReviewSlotPage) -> str:
     return f"{head}\n\n{body}\n\n---"
 
 
+def _material_line(label: str, link: str | None) -> str:
+    """ "\n- **label**: link", or "" when there is no link (the page is then as before)."""
+    link = " ".join(_one_line(link or "").split())
+    return f"\n- **{label}**: {link}" if link else ""
+
+
 def _render_topic(topic: TopicPage) -> str:
     title, presenter = _one_line(topic.title), _one_line(topic.presenter or "")
     head = f"### 주제 {topic.number}: {title}\n- **발표자**: {presenter}"
+    head += _material_line(SLIDES_LABEL, topic.slides) + _material_line(CODE_LABEL, topic.code)
     return "\n\n".join([head, *(_render_slot(slot) for slot in topic.slots)])
 
 
@@ -340,6 +390,8 @@ def render_week_page(page: WeekPage) -> str:
     """Write the page in the group's format (problems are not written)."""
     number = "" if page.number is None else str(page.number)
     parts = [f"# 📚 - {number}주차"]
+    if recording := _material_line(RECORDING_LABEL, page.recording):
+        parts.append(recording.lstrip("\n"))
     if page.topics:
         parts.append("\n\n<br>\n\n".join(_render_topic(topic) for topic in page.topics))
     return "\n\n".join(parts) + "\n"

@@ -21,11 +21,26 @@ from allauth.core import context
 from django import forms
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from seminar.models import Invitation
 
 INVITATION_SESSION_KEY = "seminar_invitation"
+
+# allauth's own Korean for these reads wrong (a detached particle: "운영자 으로 로그인 되었습니다";
+# "Remember Me" as "아이디 저장"). Naming them here puts them in the project's catalogue, which
+# Django consults before allauth's (LOCALE_PATHS come first), so ours are the ones shown.
+ALLAUTH_WORDING = (
+    gettext_noop("Successfully signed in as %(name)s."),
+    gettext_noop("Remember Me"),
+    gettext_noop("You are already logged in as %(user_display)s."),
+    gettext_noop("Confirmation email sent to %(email)s."),
+    gettext_noop("You have confirmed %(email)s."),
+    gettext_noop("Removed email address %(email)s."),
+    gettext_noop("To confirm this is correct, go to %(activate_url)s"),
+)
 
 
 def remember_invitation(request: HttpRequest, invitation: Invitation) -> None:
@@ -89,6 +104,15 @@ class AccountAdapter(DefaultAccountAdapter):
                 _("An invitation is waiting for this address; only its link can claim it.")
             )
         return email
+
+    def login(self, request: HttpRequest, user: Any) -> None:
+        """Sign the member in and speak their language from here on: the "signed in as …"
+        message is written during this request, which began in the browser's language."""
+        language = getattr(user, "language", "")
+        if language:
+            translation.activate(language)
+            request.LANGUAGE_CODE = language
+        super().login(request, user)
 
     def _get_login_attempts_cache_key(self, request: HttpRequest, **credentials: Any) -> str:
         # allauth uses this key for the failure limit and clears it after a password reset;

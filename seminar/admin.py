@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from seminar.models import (
     AssignmentChange,
@@ -99,11 +100,61 @@ class WeekInline(admin.TabularInline):
     show_change_link = True
 
 
+class TermClosedFilter(admin.SimpleListFilter):
+    title = _("state")
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [("open", pgettext_lazy("term state", "open")), ("closed", _("closed"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "open":
+            return queryset.filter(closed_at__isnull=True)
+        if self.value() == "closed":
+            return queryset.filter(closed_at__isnull=False)
+        return queryset
+
+
 @admin.register(Term)
 class TermAdmin(admin.ModelAdmin):
-    list_display = ["name", "starts_on", "ends_on"]
+    """Terms are made, edited and closed on the schedule board (seminar/scheduling/terms.py);
+    here for rare maintenance. Editing the defaults here changes no existing week."""
+
+    list_display = ["name", "starts_on", "ends_on", "meeting", "place", "is_open"]
+    list_filter = [TermClosedFilter]
     search_fields = ["name"]
+    fieldsets = [
+        (None, {"fields": ["name", "starts_on", "ends_on"]}),
+        (
+            _("Defaults of its new weeks"),
+            {
+                "fields": [
+                    "weekday",
+                    "meeting_time",
+                    "place",
+                    "online_url",
+                    "deadline_days_before",
+                    "deadline_time",
+                ],
+                "description": _(
+                    "What weeks created from now on start with; existing weeks keep theirs. "
+                    "The schedule board can also hand the changes to coming weeks."
+                ),
+            },
+        ),
+        (_("Closing"), {"fields": ["closed_at"]}),
+    ]
     inlines = [WeekInline]
+
+    @admin.display(description=_("meets"))
+    def meeting(self, term: Term) -> str:
+        return f"{Term.Weekday(term.meeting_weekday).label} {term.meeting_time:%H:%M}"
+
+    @admin.display(
+        description=pgettext_lazy("term state", "open"), boolean=True, ordering="closed_at"
+    )
+    def is_open(self, term: Term) -> bool:
+        return term.closed_at is None
 
 
 class TopicInline(admin.StackedInline):

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.apps import AppConfig, apps
 from django.db import DEFAULT_DB_ALIAS
 from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
 
 
 def after_migrate(sender: AppConfig, using: str = DEFAULT_DB_ALIAS, **kwargs) -> None:
@@ -28,6 +29,7 @@ def after_migrate(sender: AppConfig, using: str = DEFAULT_DB_ALIAS, **kwargs) ->
 
 class SeminarConfig(AppConfig):
     name = "seminar"
+    verbose_name = _("Seminar")  # the admin's app header
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
@@ -38,4 +40,10 @@ class SeminarConfig(AppConfig):
         assignment_changed.connect(
             send_assignment_email_on_change, dispatch_uid="seminar.reminders.assignment_email"
         )
+        from seminar.integrations.receivers import connect as connect_integrations
+
+        connect_integrations()  # publishing to the group's repository, chat channels (#16)
+        from seminar.discussion.receivers import connect as connect_discussion
+
+        connect_discussion()  # a submitted review tells the topic's presenter (#15)
         from seminar.lib import checks  # noqa: F401  (registers the deployment checks)

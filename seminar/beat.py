@@ -61,6 +61,45 @@ SCHEDULES: tuple[BeatSchedule, ...] = (
         minute="7-59/15",
         description="Imports whose worker died: enqueue them again.",
     ),
+    # Integrations (#16): the group's repository and chat channels.
+    BeatSchedule(
+        "Publish owed week pages",
+        "integrations.sync_repositories",
+        minute="4-59/10",
+        description="Week pages not yet pushed (new, or waiting after a failure).",
+    ),
+    BeatSchedule(
+        "Check repositories for edits",
+        "integrations.fetch_repositories",
+        minute="17,47",
+        description="Week pages edited in the repository, offered to organizers.",
+    ),
+    BeatSchedule(
+        "Weekly brief to chat",
+        "integrations.send_weekly_brief",
+        minute="0",
+        hour="9",
+        day_of_week="1",
+        description="The coming week's brief to every channel that chose it.",
+    ),
+    BeatSchedule(
+        "Deadline nudges to chat",
+        "integrations.send_deadline_nudges",
+        minute="10",
+        description="Weeks whose reviews are due within a day and still missing some.",
+    ),
+    BeatSchedule(
+        "Chat messages due",
+        "integrations.send_due_chat",
+        minute="*/5",
+        description="Chat messages waiting for their retry, or whose worker died.",
+    ),
+    BeatSchedule(
+        "Notification emails",
+        "discussion.send_notification_emails",
+        minute="*/10",
+        description="Daily digests at each member's hour, held notification emails, retries.",
+    ),
     BeatSchedule(
         "Remove orphan uploads",
         "reviews.remove_orphan_uploads",

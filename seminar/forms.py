@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import uuid
+import zoneinfo
+from functools import lru_cache
 
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from allauth.core import context
@@ -47,6 +49,8 @@ class SignupForm(AllauthSignupForm):
         super().__init__(*args, **kwargs)
         request = context.request
         self.invitation = invitation_in_session(request) if request is not None else None
+        # The sign-up page says who invited the person to which group (#13).
+        self.group_name = services.group_name(request)
         if self.invitation is not None:
             # The invitation is for one address: the field shows it, and a disabled field
             # takes its value from here whatever a request sends.
@@ -108,7 +112,50 @@ class SignupForm(AllauthSignupForm):
         return user
 
 
+# Offered first in the time zone list: the group's own, then where members usually are.
+COMMON_TIME_ZONES = (
+    "Asia/Seoul",
+    "UTC",
+    "America/Los_Angeles",
+    "America/New_York",
+    "Europe/London",
+    "Europe/Berlin",
+    "Asia/Tokyo",
+    "Asia/Singapore",
+    "Australia/Sydney",
+)
+
+
+@lru_cache(maxsize=1)
+def _zone_names() -> tuple[str, ...]:
+    """IANA zone names (Area/City, and UTC); not the legacy aliases like "EST5EDT"."""
+    return tuple(sorted(z for z in zoneinfo.available_timezones() if "/" in z or z == "UTC"))
+
+
+def time_zone_choices() -> list[tuple[str, list[tuple[str, str]]]]:
+    names = _zone_names()
+    common = [z for z in COMMON_TIME_ZONES if z in names]
+    rest = [z for z in names if z not in common]
+    return [
+        (str(_("Common")), [(z, z) for z in common]),
+        (str(_("All time zones")), [(z, z) for z in rest]),
+    ]
+
+
 class ProfileForm(forms.ModelForm):
+    # A list of real zones: a typed "Seoul" used to be saved and then ignored.
+    timezone = forms.ChoiceField(
+        label=_("Time zone"),
+        choices=time_zone_choices,
+        help_text=_("Times on these pages and in your emails are shown in this zone."),
+        error_messages={
+            "invalid_choice": _(
+                "“%(value)s” is not a time zone this site knows. Choose one from the list, "
+                "e.g. Asia/Seoul."
+            )
+        },
+    )
+
     class Meta:
         model = User
         fields = [
@@ -129,14 +176,13 @@ class InvitationForm(OneTimeTokenMixin, forms.Form):
         label=_("Email addresses"),
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("One or more addresses, separated by commas, spaces or new lines."),
+        max_length=20_000,
     )
 
     def clean_emails(self) -> list[str]:
-        raw = self.cleaned_data["emails"].replace(",", " ").split()
-        validator = forms.EmailField()
-        emails = []
-        for item in raw:
-            emails.append(validator.clean(item).lower())
-        if not emails:
+        """The pasted items, as typed: the service sorts out bad and repeated addresses and
+        names each (one bad address does not hold back the others)."""
+        items = services.split_addresses(self.cleaned_data["emails"])
+        if not items:
             raise forms.ValidationError(_("Give at least one address."))
-        return emails
+        return items

@@ -21,6 +21,12 @@ def can_claim(user: Any, slot: ReviewerSlot) -> bool:
 
 
 @register.filter
+def claim_conflict(user: Any, slot: ReviewerSlot):
+    """The same-week conflict taking this slot would make (its `message` says why), or None."""
+    return permissions.claim_conflict(user, slot)
+
+
+@register.filter
 def can_release(user: Any, slot: ReviewerSlot) -> bool:
     return permissions.can_release_slot(user, slot)
 

@@ -95,6 +95,14 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "seminar.context_processors.roles",
             ],
+            # Materials (#13): the filters the week page uses to offer its forms.
+            "libraries": {
+                "materials": "seminar.materials.templatetags",
+                # Integrations (#16): the week's brief for the "copy for KakaoTalk" box.
+                "integrations": "seminar.integrations.templatetags",
+                # Discussion (#15): threads, reactions, questions and the bell.
+                "discussion": "seminar.discussion.templatetags",
+            },
         },
     },
 ]
@@ -205,6 +213,23 @@ OUTBOUND_ALLOWED_NETWORKS = env.list("OUTBOUND_ALLOWED_NETWORKS", default=[])
 # folder sources are off until the operator names where digests live).
 DIGEST_FOLDER_ROOTS = env.list("DIGEST_FOLDER_ROOTS", default=[])
 
+# Integrations (#16): the group's git repository and chat webhooks (docs/INTEGRATIONS.md).
+# Local paths and file:// as repository URLs: tests and single-machine setups only.
+INTEGRATIONS_ALLOW_LOCAL_REPOSITORIES = env.bool("INTEGRATIONS_ALLOW_LOCAL_REPOSITORIES", False)
+# A repository's token or key may come from an environment variable named with this prefix
+# (never any other variable: SECRET_KEY must not be sendable as a "token").
+INTEGRATIONS_SECRET_ENV_PREFIX = "SEMINAR_SECRET_"
+INTEGRATIONS_GIT_TIMEOUT = env.float("INTEGRATIONS_GIT_TIMEOUT", default=60.0)
+INTEGRATIONS_GIT_AUTHOR_NAME = env.str("INTEGRATIONS_GIT_AUTHOR_NAME", default="Seminar")
+INTEGRATIONS_GIT_AUTHOR_EMAIL = env.str(
+    "INTEGRATIONS_GIT_AUTHOR_EMAIL", default="seminar@users.noreply.seminar.invalid"
+)
+INTEGRATIONS_NOREPLY_DOMAIN = env.str(
+    "INTEGRATIONS_NOREPLY_DOMAIN", default="users.noreply.seminar.invalid"
+)
+INTEGRATIONS_CHAT_MAX_ATTEMPTS = env.int("INTEGRATIONS_CHAT_MAX_ATTEMPTS", default=5)
+INTEGRATIONS_CHAT_TIMEOUT = env.float("INTEGRATIONS_CHAT_TIMEOUT", default=10.0)
+
 # Email: the console by default, `smtp+tls://user:pass@host:587` in production.
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 # Seconds an SMTP conversation may take. Also what keeps a reminder's "sending" claim shorter
@@ -258,16 +283,35 @@ MARKDOWN_MAX_CHARS = env.int("MARKDOWN_MAX_CHARS", default=100_000)
 MARKDOWN_RENDER_SECONDS = env.float("MARKDOWN_RENDER_SECONDS", default=5.0)
 MARKDOWNX_MEDIA_PATH = "markdownx/"
 MARKDOWNX_UPLOAD_MAX_SIZE = 2 * 1024 * 1024
+# Slides PDFs on topics (#13, seminar.materials.uploads): the most one file may weigh.
+SEMINAR_SLIDES_MAX_BYTES = env.int("SLIDES_MAX_BYTES", default=20 * 1024 * 1024)
 MARKDOWNX_UPLOAD_CONTENT_TYPES = ["image/jpeg", "image/png", "image/gif", "image/webp"]
 MARKDOWNX_IMAGE_MAX_SIZE = {"size": (1600, 1600), "quality": 85}
 MARKDOWNX_SERVER_CALL_LATENCY = 500
 # Total bytes of images one member may upload (editor uploads), so the disk cannot be filled.
 SEMINAR_UPLOAD_QUOTA_BYTES = env.int("UPLOAD_QUOTA_BYTES", default=50 * 1024 * 1024)
 
-# The group's review form: new reviews start with these section headings.
-SEMINAR_DEFAULT_REVIEW_HEADINGS = env.list(
-    "DEFAULT_REVIEW_HEADINGS", default=["문제 정의", "해결 방법", "리뷰"]
-)
+# The group's review form: new reviews start with these section headings. Unset, they are the
+# built-in three in the member's language (reviews.services.DEFAULT_HEADINGS: 문제 정의,
+# 해결 방법, 리뷰 in Korean; Problem, Method, Review in English).
+SEMINAR_DEFAULT_REVIEW_HEADINGS = env.list("DEFAULT_REVIEW_HEADINGS", default=[])
+
+# Swaps (#13, seminar.scheduling.swaps): what a new week starts with (each week can change it).
+# "open": any member takes an offered role; "approve": an organizer approves each taking.
+SEMINAR_SWAP_POLICY = env.str("SWAP_POLICY", default="open")
+# Reviewing in a week one presents: "refuse" (default) or "warn" (allowed, with a note).
+SEMINAR_SAME_WEEK_POLICY = env.str("SAME_WEEK_POLICY", default="refuse")
+# Discussion (#15): a new week hides others' reviews of a topic from its reviewers until they
+# submitted their own (organizers and members who do not review the topic always read them).
+SEMINAR_HIDE_REVIEWS_UNTIL_SUBMITTED = env.bool("HIDE_REVIEWS_UNTIL_SUBMITTED", default=True)
+# Invitations (#13): a resend waits this many minutes after the last email, at most this often.
+SEMINAR_INVITATION_RESEND_MINUTES = env.int("INVITATION_RESEND_MINUTES", default=10)
+SEMINAR_INVITATION_MAX_SENDS = env.int("INVITATION_MAX_SENDS", default=5)
+# Votes for candidate papers (#13, papers.voting): how many a member casts per week (Monday to
+# Sunday in the group's time zone), and how many topics make a week full for the agenda's
+# "next week with room".
+SEMINAR_VOTES_PER_WEEK = env.int("VOTES_PER_WEEK", default=3)
+SEMINAR_TOPICS_PER_WEEK = env.int("TOPICS_PER_WEEK", default=2)
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if env.str("CACHE_URL", default=""):

@@ -25,10 +25,17 @@ urlpatterns = [
     path("settings/", views.profile, name="profile"),
     path("language/", views.set_language, name="set_language"),
     path("invitations/", views.invitations, name="invitations"),
+    path("invitations/<int:pk>/resend/", views.invitation_resend, name="invitation_resend"),
+    path("invitations/<int:pk>/revoke/", views.invitation_revoke, name="invitation_revoke"),
     path("invite/<str:token>/", views.accept_invitation, name="accept_invitation"),
     path("", include("seminar.scheduling.urls")),
     path("", include("seminar.reports.urls")),
     path("", include("seminar.reminders.urls")),
+    path("", include("seminar.materials.urls")),
+    path("", include("seminar.discussion.urls")),  # threads and notifications (#15)
+    path("", include("seminar.integrations.urls")),
+    # The agenda (#13) lives in scheduling, at /papers/agenda/: before the pool's catch-all.
+    path("papers/", include("seminar.scheduling.agenda_urls")),
     path("papers/", include("papers.urls")),
     path("", include("reviews.urls")),
     path("accounts/", include("allauth.urls")),

@@ -1,9 +1,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.http import HttpRequest, HttpResponse
-from django.utils import translation
+from django.utils import timezone, translation
 
 
 class UserLanguageMiddleware:
@@ -21,4 +22,19 @@ class UserLanguageMiddleware:
         if user is not None and user.is_authenticated and user.language:
             translation.activate(user.language)
             request.LANGUAGE_CODE = user.language
+        # Times on pages in the member's own zone (the group's, Asia/Seoul, by default).
+        zone = _zone(getattr(user, "timezone", "") if user is not None else "")
+        if zone is not None:
+            timezone.activate(zone)
+        else:
+            timezone.deactivate()
         return self.get_response(request)
+
+
+def _zone(name: str) -> ZoneInfo | None:
+    if not name:
+        return None
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None

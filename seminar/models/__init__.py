@@ -9,8 +9,27 @@ every model is importable from `seminar.models`.
 from seminar.models.availability import (
     Unavailability,
 )
+from seminar.models.discussion import (
+    Channel,
+    Comment,
+    Notification,
+    NotificationEmail,
+    NotificationSettings,
+    Reaction,
+)
 from seminar.models.forms import (
     FormSubmission,
+)
+from seminar.models.integrations import (
+    ChatChannel,
+    ChatDelivery,
+    IncomingChange,
+    PendingPublication,
+    PublishedPage,
+    RepositoryConnection,
+)
+from seminar.models.materials import (
+    SlidesUpload,
 )
 from seminar.models.members import (
     INVITATION_LIFETIME,
@@ -33,16 +52,33 @@ from seminar.models.reminders import (
     parse_day_offsets,
     validate_day_offsets,
 )
+from seminar.models.swaps import (
+    SlotOffer,
+)
 
 __all__ = [
     "INVITATION_LIFETIME",
     "AssignmentChange",
+    "Channel",
+    "ChatChannel",
+    "ChatDelivery",
+    "Comment",
     "FormSubmission",
+    "IncomingChange",
     "Invitation",
     "MemberManager",
+    "Notification",
+    "NotificationEmail",
+    "NotificationSettings",
+    "PendingPublication",
+    "PublishedPage",
+    "Reaction",
     "ReminderPolicy",
+    "RepositoryConnection",
     "ReviewerSlot",
     "SentReminder",
+    "SlidesUpload",
+    "SlotOffer",
     "Term",
     "Topic",
     "Unavailability",

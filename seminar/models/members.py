@@ -153,6 +153,10 @@ class Invitation(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     accepted_at = models.DateTimeField(null=True, blank=True)
+    # Resend and revoke (#13): how often its email went out (a resend draws a new link and
+    # is rate limited), and when an organizer took it back (its link then stops working).
+    sent_count = models.PositiveSmallIntegerField(_("emails sent"), default=1)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("invitation")
@@ -181,4 +185,12 @@ class Invitation(models.Model):
 
     @property
     def is_pending(self) -> bool:
-        return self.accepted_at is None and self.created_at > timezone.now() - INVITATION_LIFETIME
+        return (
+            self.accepted_at is None
+            and self.revoked_at is None
+            and self.created_at > timezone.now() - INVITATION_LIFETIME
+        )
+
+    @property
+    def expires_at(self):
+        return self.created_at + INVITATION_LIFETIME

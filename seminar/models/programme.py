@@ -10,13 +10,41 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from seminar.meetings import DEFAULT_DEADLINE, MEETING_TIME, DeadlineRule
+
 
 class Term(models.Model):
     """A run of weeks, e.g. "2025 가을"."""
 
+    class Weekday(models.IntegerChoices):
+        MONDAY = 0, _("Monday")
+        TUESDAY = 1, _("Tuesday")
+        WEDNESDAY = 2, _("Wednesday")
+        THURSDAY = 3, _("Thursday")
+        FRIDAY = 4, _("Friday")
+        SATURDAY = 5, _("Saturday")
+        SUNDAY = 6, _("Sunday")
+
     name = models.CharField(_("name"), max_length=100, unique=True)
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"), null=True, blank=True)
+    # Terms in the app (#13, `seminar.scheduling.terms`): what its new weeks start with, and
+    # closing (a closed term leaves the board and the week form; the archive keeps it).
+    weekday = models.PositiveSmallIntegerField(
+        _("meeting day"),
+        choices=Weekday.choices,
+        null=True,
+        blank=True,
+        help_text=_("Empty: the weekday of the first day."),
+    )
+    meeting_time = models.TimeField(_("meeting time"), default=MEETING_TIME)
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    online_url = models.URLField(_("online link"), blank=True)
+    deadline_days_before = models.PositiveSmallIntegerField(
+        _("reviews due (days before)"), default=DEFAULT_DEADLINE.days_before
+    )
+    deadline_time = models.TimeField(_("reviews due at"), default=DEFAULT_DEADLINE.at)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("term")
@@ -27,10 +55,44 @@ class Term(models.Model):
                 condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
                 name="term_ends_after_start",
             ),
+            models.CheckConstraint(
+                condition=Q(weekday__isnull=True) | Q(weekday__lte=6), name="term_weekday_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(deadline_days_before__lte=14), name="term_deadline_days_sensible"
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None
+
+    @property
+    def meeting_weekday(self) -> int:
+        """The day its weeks meet on (Monday is 0): the one set, else the first day's."""
+        return self.starts_on.weekday() if self.weekday is None else self.weekday
+
+    @property
+    def deadline_rule(self) -> DeadlineRule:
+        return DeadlineRule(days_before=self.deadline_days_before, at=self.deadline_time)
+
+
+def default_swap_policy() -> str:
+    """A new week's swap policy: `SEMINAR_SWAP_POLICY` ("open" or "approve")."""
+    return getattr(settings, "SEMINAR_SWAP_POLICY", "open")
+
+
+def default_same_week_policy() -> str:
+    """A new week's same-week rule: `SEMINAR_SAME_WEEK_POLICY` ("refuse" or "warn")."""
+    return getattr(settings, "SEMINAR_SAME_WEEK_POLICY", "refuse")
+
+
+def default_hide_reviews() -> bool:
+    """A new week's review visibility (#15): `SEMINAR_HIDE_REVIEWS_UNTIL_SUBMITTED`."""
+    return bool(getattr(settings, "SEMINAR_HIDE_REVIEWS_UNTIL_SUBMITTED", True))
 
 
 class Week(models.Model):
@@ -38,16 +100,42 @@ class Week(models.Model):
         MARK_LATE = "mark", _("Accept and mark late")
         REFUSE = "refuse", _("Refuse after the deadline")
 
+    # Swaps (#13, `seminar.scheduling.swaps`): whether taking an offered role needs an
+    # organizer's approval, and whether a presenter may also review in their week.
+    class SwapPolicy(models.TextChoices):
+        OPEN = "open", _("Any member may take an offered role")
+        APPROVE = "approve", _("An organizer approves each taking")
+
+    class SameWeekPolicy(models.TextChoices):
+        REFUSE = "refuse", _("Refuse reviewing in a week one presents")
+        WARN = "warn", _("Allow it with a warning")
+
     term = models.ForeignKey(Term, on_delete=models.PROTECT, related_name="weeks")
     number = models.PositiveSmallIntegerField(_("week number"))
     starts_at = models.DateTimeField(_("date and time"))
     place = models.CharField(_("place"), max_length=200, blank=True)
     online_url = models.URLField(_("online link"), blank=True)
+    recording_url = models.URLField(_("recording"), blank=True)  # materials (#13)
     review_deadline = models.DateTimeField(_("review deadline"))
     late_policy = models.CharField(
         _("late reviews"), max_length=10, choices=LatePolicy.choices, default=LatePolicy.MARK_LATE
     )
     notes = models.TextField(_("notes"), blank=True)
+    swap_policy = models.CharField(
+        _("swaps"), max_length=10, choices=SwapPolicy.choices, default=default_swap_policy
+    )
+    same_week_policy = models.CharField(
+        _("presenting and reviewing in one week"),
+        max_length=10,
+        choices=SameWeekPolicy.choices,
+        default=default_same_week_policy,
+    )
+    # Discussion (#15, `reviews.permissions.hidden_until_own_submitted`): a reviewer of a
+    # topic reads the others' reviews of it once they submitted their own.
+    hide_reviews_until_submitted = models.BooleanField(
+        _("hide others' reviews until a reviewer submitted theirs"),
+        default=default_hide_reviews,
+    )
 
     class Meta:
         verbose_name = pgettext_lazy("seminar session", "week")
@@ -91,6 +179,11 @@ class Topic(models.Model):
         verbose_name=_("presenter"),
     )
     slides_url = models.URLField(_("slides"), blank=True)
+    # Materials (#13, `seminar.materials`): an uploaded PDF of the slides, stored as
+    # `slides/<uuid hex>.pdf` and served to members only by `topic_slides` (it wins over the
+    # link), and a link to the code.
+    slides_file = models.CharField(_("slides file"), max_length=100, blank=True)
+    code_url = models.URLField(_("code"), blank=True)
 
     class Meta:
         verbose_name = _("topic")
@@ -103,6 +196,24 @@ class Topic(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def slides_href(self) -> str:
+        """The slides for a page of the site: the uploaded PDF's path, or the link; ""."""
+        if self.slides_file:
+            return reverse("topic_slides", args=[self.pk])
+        return self.slides_url
+
+    @property
+    def slides_link(self) -> str:
+        """The slides for what leaves the site (exports, emails, calendars): absolute."""
+        from seminar.lib.urls import absolute_url
+
+        return absolute_url(self.slides_href) if self.slides_file else self.slides_url
+
+    @property
+    def has_materials(self) -> bool:
+        return bool(self.slides_file or self.slides_url or self.code_url)
 
 
 class ReviewerSlot(models.Model):
@@ -152,6 +263,10 @@ class AssignmentChange(models.Model):
         PRESENTER = "presenter", _("Presenter")
         REVIEWER = "reviewer", _("Reviewer")
 
+    class Reason(models.TextChoices):
+        NONE = "", _("Assigned")
+        SWAP = "swap", _("Swap")  # taken over through an offer (`seminar.scheduling.swaps`)
+
     topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="assignment_changes")
     member = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assignment_changes"
@@ -170,6 +285,9 @@ class AssignmentChange(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     notified_at = models.DateTimeField(null=True, blank=True)
+    reason = models.CharField(
+        _("reason"), max_length=10, choices=Reason.choices, default=Reason.NONE, blank=True
+    )
 
     class Meta:
         verbose_name = _("assignment change")
@@ -180,3 +298,24 @@ class AssignmentChange(models.Model):
     def __str__(self) -> str:
         verb = "+" if self.assigned else "−"
         return f"{verb}{self.get_role_display()} {self.member} · {self.topic}"
+
+    @property
+    def swap_partner(self):
+        """For a swap (#13): the member on the other side (who took the role over from this
+        member, or from whom this member took it); None for any other change."""
+        if self.reason != self.Reason.SWAP:
+            return None
+        from seminar.models.swaps import SlotOffer
+
+        mine = {"taker_id": self.member_id} if self.assigned else {"offered_by_id": self.member_id}
+        offer = (
+            SlotOffer.objects.filter(
+                topic_id=self.topic_id, role=self.role, status=SlotOffer.Status.TAKEN, **mine
+            )
+            .select_related("offered_by", "taker")
+            .order_by("-taken_at", "-pk")
+            .first()
+        )
+        if offer is None:
+            return None
+        return offer.offered_by if self.assigned else offer.taker

@@ -20,14 +20,31 @@ def validate_day_offsets(value: str) -> None:
 
     for part in value.split(","):
         part = part.strip()
-        if part and not (part.isdigit() and 0 <= int(part) <= 60):
+        if part and not (part.isascii() and part.isdigit() and 0 <= int(part) <= 60):
             raise ValidationError(
                 _("Use whole days between 0 and 60, separated by commas, e.g. 7, 1.")
             )
 
 
 def parse_day_offsets(value: str) -> tuple[int, ...]:
-    return tuple(sorted({int(p) for p in value.split(",") if p.strip().isdigit()}, reverse=True))
+    return tuple(
+        sorted(
+            {int(p) for p in value.split(",") if p.strip().isascii() and p.strip().isdigit()},
+            reverse=True,
+        )
+    )
+
+
+class EmailStatus(models.TextChoices):
+    """Where an outgoing email of the outbox pattern stands: reminders and notification emails
+    are queued rows first, and only whoever moves one from queued to sending sends it."""
+
+    QUEUED = "queued", _("Queued")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed, will retry")
+    GAVE_UP = "gave_up", _("Failed permanently")
+    CANCELLED = "cancelled", _("No longer needed")
 
 
 class ReminderPolicy(models.Model):
@@ -104,13 +121,7 @@ class SentReminder(models.Model):
         REVIEWER_OVERDUE = "reviewer_overdue", _("Reviewer reminder after the deadline")
         ASSIGNMENT = "assignment", _("Assignment notice")
 
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("Queued")
-        SENDING = "sending", _("Sending")
-        SENT = "sent", _("Sent")
-        FAILED = "failed", _("Failed, will retry")
-        GAVE_UP = "gave_up", _("Failed permanently")
-        CANCELLED = "cancelled", _("No longer needed")
+    Status = EmailStatus
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -40,7 +40,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.db.models import Count, Exists, F, OuterRef
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from seminar.lib.queue import worker_gone_after
@@ -162,7 +162,7 @@ def pending_assignment_changes(now: datetime) -> list[int]:
             created_at__gte=now - ASSIGNMENT_SWEEP_WITHIN,
             topic__week__starts_at__gt=now,
         )
-        .exclude(actor_id=F("member_id"))
+        .exclude(Q(actor_id=F("member_id")) & ~Q(reason=AssignmentChange.Reason.SWAP))
         .exclude(Exists(later))
         .order_by("created_at", "pk")
         .values_list("pk", flat=True)

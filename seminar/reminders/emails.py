@@ -9,7 +9,9 @@ from datetime import datetime
 from django.core.mail import EmailMultiAlternatives
 from django.db.models import Prefetch
 from django.urls import NoReverseMatch, reverse
+from django.utils import translation
 
+from reviews.selectors import weeks_with_content
 from seminar.lib.emails import render_email as lib_render_email
 from seminar.lib.urls import absolute_url
 from seminar.models import (
@@ -33,6 +35,7 @@ from seminar.reminders.planning import (
 )
 from seminar.reminders.timing import language_of, zone_of
 from seminar.reminders.unsubscribe import unsubscribe_url
+from seminar.scheduling.brief import brief_for, brief_text
 
 
 def review_editor_url(slot: ReviewerSlot) -> str:
@@ -52,27 +55,11 @@ def build_message(
     user = reminder.recipient
     if not wants(user, reminder.kind) or not user.email:
         return None
-    if reminder.kind in REVIEWER_KINDS:
-        template, context = _reviewer_email(reminder, now)
-    elif reminder.kind in PRESENTER_KINDS:
-        template, context = _presenter_email(reminder, now)
-    elif reminder.kind == Kind.WEEKLY_SUMMARY:
-        template, context = _summary_email(reminder, now)
-    else:
-        template, context = _assignment_email(reminder)
-    if template is None:
+    link = unsubscribe_url(user, PREFERENCE_OF_KIND[reminder.kind])
+    rendered = render_reminder(reminder, now, unsubscribe_link=link)
+    if rendered is None:
         return None
-    preference = PREFERENCE_OF_KIND[reminder.kind]
-    link = unsubscribe_url(user, preference)
-    context |= {
-        "recipient": user,
-        "kind": reminder.kind,
-        "preference": preference,
-        "unsubscribe_url": link,
-        "settings_url": absolute_url(reverse("profile")),
-        "site_url": absolute_url("/"),
-    }
-    subject, text, html = render_email(template, context, user)
+    subject, text, html = rendered
     message = EmailMultiAlternatives(
         subject=subject,
         body=text,
@@ -87,6 +74,34 @@ def build_message(
     )
     message.attach_alternative(html, "text/html")
     return message
+
+
+def render_reminder(
+    reminder: SentReminder, now: datetime, *, unsubscribe_link: str
+) -> tuple[str, str, str] | None:
+    """Subject, text and HTML of a reminder (logged or not) as it would be sent at `now`, in
+    the recipient's language and zone; None if there is nothing to say any more. The
+    organizers' preview passes a dummy `unsubscribe_link` (the real one is the member's)."""
+    user = reminder.recipient
+    if reminder.kind in REVIEWER_KINDS:
+        template, context = _reviewer_email(reminder, now)
+    elif reminder.kind in PRESENTER_KINDS:
+        template, context = _presenter_email(reminder, now)
+    elif reminder.kind == Kind.WEEKLY_SUMMARY:
+        template, context = _summary_email(reminder, now)
+    else:
+        template, context = _assignment_email(reminder)
+    if template is None:
+        return None
+    context |= {
+        "recipient": user,
+        "kind": reminder.kind,
+        "preference": PREFERENCE_OF_KIND[reminder.kind],
+        "unsubscribe_url": unsubscribe_link,
+        "settings_url": absolute_url(reverse("profile")),
+        "site_url": absolute_url("/"),
+    }
+    return render_email(template, context, user)
 
 
 def render_email(template: str, context: dict, user: User) -> tuple[str, str, str]:
@@ -189,9 +204,21 @@ def _summary_email(reminder: SentReminder, now: datetime) -> tuple[str | None, d
     if not organizers().filter(pk=reminder.recipient.pk).exists():
         return None, {}
     # As of the weekly run, not of a delivery held for the night.
-    return "reminder_summary", weekly_summary(reminder.created_at) | {
-        "status_url": absolute_url(reverse("reminder_status"))
+    summary = weekly_summary(reminder.created_at)
+    return "reminder_summary", summary | {
+        "status_url": absolute_url(reverse("reminder_status")),
+        "brief": _coming_brief(summary, reminder.recipient),
     }
+
+
+def _coming_brief(summary: dict, user: User) -> str:
+    """The coming week's brief as plain text, the one chat channels and the week page's "copy
+    for KakaoTalk" box carry (`seminar.scheduling.brief`), in the recipient's language."""
+    if not summary["coming"]:
+        return ""
+    week = weeks_with_content().get(pk=summary["coming"][0]["week"].pk)
+    with translation.override(language_of(user)):
+        return brief_text(brief_for(week, url=absolute_url(week.get_absolute_url())))
 
 
 def _change_id(reminder: SentReminder) -> int:

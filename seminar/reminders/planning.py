@@ -84,6 +84,16 @@ class Due:
         )
 
 
+def week_key(week: Week) -> str:
+    """The key of a week's weekly reminders."""
+    return f"week:{week.pk}"
+
+
+def stage_key(week: Week, days: int, *, after: bool = False) -> str:
+    """The key of a deadline reminder `days` before (or after) its anchor: one per stage."""
+    return f"week:{week.pk}:{'+' if after else '-'}{days}d"
+
+
 def wants(user: User, kind: str) -> bool:
     return bool(user.is_active and getattr(user, PREFERENCES[PREFERENCE_OF_KIND[kind]]))
 
@@ -189,7 +199,7 @@ def due_deadline_reminders(now: datetime, policy: ReminderPolicy | None = None) 
 
         def presenter_key(week: Week) -> str | None:
             days = stage_before(week.starts_at, presenter_days, now)
-            return None if days is None else f"week:{week.pk}:-{days}d"
+            return None if days is None else stage_key(week, days)
 
         dues += _presenter_dues(topics, Kind.PRESENTER_DEADLINE, presenter_key, now, policy)
 
@@ -202,7 +212,7 @@ def due_deadline_reminders(now: datetime, policy: ReminderPolicy | None = None) 
 
         def before_key(week: Week) -> str | None:
             days = stage_before(week.review_deadline, before_days, now)
-            return None if days is None else f"week:{week.pk}:-{days}d"
+            return None if days is None else stage_key(week, days)
 
         dues += _reviewer_dues(
             slots.filter(
@@ -224,7 +234,7 @@ def due_deadline_reminders(now: datetime, policy: ReminderPolicy | None = None) 
 
         def after_key(week: Week) -> str | None:
             days = stage_after(week.review_deadline, after_days, now)
-            return None if days is None else f"week:{week.pk}:+{days}d"
+            return None if days is None else stage_key(week, days, after=True)
 
         dues += _reviewer_dues(
             slots.filter(
@@ -257,9 +267,6 @@ def due_weekly_reminders(now: datetime, policy: ReminderPolicy | None = None) ->
     summary for organizers; not yet in the log."""
     policy = policy or ReminderPolicy.current()
     weeks = list(coming_weeks(now))
-
-    def week_key(week: Week) -> str:
-        return f"week:{week.pk}"
 
     slots = (
         pending_slots()
@@ -300,7 +307,10 @@ def assignment_notice(
     """
     if not wants(change.member, Kind.ASSIGNMENT):
         return None
-    if change.actor_id == change.member_id or change.topic.week.starts_at <= now:
+    # A swap (#13) is mailed to both sides, the taker too: it is their record of the deal.
+    swap = change.reason == AssignmentChange.Reason.SWAP
+    own_doing = change.actor_id == change.member_id and not swap
+    if own_doing or change.topic.week.starts_at <= now:
         return None
     return _due(
         recipient=change.member,

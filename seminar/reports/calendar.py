@@ -127,6 +127,7 @@ def _week_event(week: Week, *, stamp: datetime, member: User | None) -> Event:
             reviewers_label = _("reviewers")
             line += f"; {reviewers_label}: {', '.join(reviewers)}"
         lines.append(line)
+        lines += _topic_materials(topic)
         if member is not None and topic.presenter_id == member.pk:
             roles.append(_("you present"))
         elif member is not None and any(s.reviewer_id == member.pk for s in topic.slots.all()):
@@ -145,6 +146,7 @@ def _week_event(week: Week, *, stamp: datetime, member: User | None) -> Event:
     event.add("dtend", _local(week.starts_at + WEEK_LENGTH))
     event.add("summary", summary)
     description = "\n".join(lines) if lines else _("No topics scheduled yet.")
+    description += "".join(f"\n{line}" for line in _week_links(week))
     event.add("description", f"{description}\n\n{_url(week.get_absolute_url())}")
     event.add("url", _url(week.get_absolute_url()))
     if week.place:
@@ -153,6 +155,26 @@ def _week_event(week: Week, *, stamp: datetime, member: User | None) -> Event:
         event.add("location", week.online_url)
     event.add("categories", ["Seminar"])
     return event
+
+
+def _topic_materials(topic: Topic) -> list[str]:
+    """A topic's materials as description lines (#13): slides and code links."""
+    lines = []
+    if link := topic.slides_link:
+        lines.append(f"   {_('Slides')}: {_one_line(link)}")
+    if topic.code_url:
+        lines.append(f"   {_('Code')}: {_one_line(topic.code_url)}")
+    return lines
+
+
+def _week_links(week: Week) -> list[str]:
+    """The week's meeting and recording links as description lines (#13)."""
+    lines = []
+    if week.online_url:
+        lines.append(f"{_('Online link')}: {_one_line(week.online_url)}")
+    if week.recording_url:
+        lines.append(f"{_('Recording')}: {_one_line(week.recording_url)}")
+    return lines
 
 
 def _deadline_event(slot: ReviewerSlot, week: Week, *, stamp: datetime, member: User) -> Event:

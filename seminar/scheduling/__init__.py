@@ -14,6 +14,7 @@ its views, forms and URLs live beside it (`views`, `forms`, `urls`).
 """
 
 from seminar.meetings import DeadlineRule, session_dates
+from seminar.scheduling.attention import AttentionItem, AttentionKind, needs_attention
 from seminar.scheduling.board import BOARD_WEEKS, board_weeks, schedule_board
 from seminar.scheduling.fairness import (
     SUGGESTIONS_SHOWN,
@@ -39,6 +40,18 @@ from seminar.scheduling.suggestions import (
     suggest_presenters,
     suggest_reviewers,
 )
+from seminar.scheduling.terms import (
+    NewTerm,
+    TermUpdate,
+    close_term,
+    create_term,
+    meeting_dates,
+    open_terms,
+    rename_term,
+    reopen_term,
+    update_term,
+    week_form_defaults,
+)
 from seminar.scheduling.topics import (
     DEFAULT_SLOT_COUNT,
     MAX_SLOT_COUNT,
@@ -50,9 +63,12 @@ from seminar.scheduling.topics import (
 )
 from seminar.scheduling.weeks import (
     MAX_WEEKS_AT_ONCE,
+    WeekUpdate,
     create_week,
     create_weeks_in_bulk,
     next_week_defaults,
+    remove_week,
+    update_week,
 )
 
 __all__ = [
@@ -64,25 +80,38 @@ __all__ = [
     "PRESENTER",
     "REVIEWER",
     "SUGGESTIONS_SHOWN",
+    "AttentionItem",
+    "AttentionKind",
     "Conflict",
     "ConflictKind",
     "DeadlineRule",
+    "NewTerm",
     "Participation",
     "Suggestion",
+    "TermUpdate",
+    "WeekUpdate",
     "add_topic",
     "assign_presenter",
     "assign_reviewer",
     "board_weeks",
+    "close_term",
+    "create_term",
     "create_week",
     "create_weeks_in_bulk",
     "find_conflicts",
     "link_paper",
     "load_participation",
     "mark_unavailable",
+    "meeting_dates",
     "move_topic",
+    "needs_attention",
     "next_week_defaults",
+    "open_terms",
     "rank_members",
     "remove_topic",
+    "remove_week",
+    "rename_term",
+    "reopen_term",
     "schedule_board",
     "session_dates",
     "set_slot_count",
@@ -90,4 +119,7 @@ __all__ = [
     "suggest_reviewers",
     "unmark_unavailable",
     "upcoming_unavailability",
+    "update_term",
+    "update_week",
+    "week_form_defaults",
 ]

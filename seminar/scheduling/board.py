@@ -5,7 +5,7 @@ suggestions, in a fixed number of queries.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db.models import Prefetch, QuerySet
@@ -19,10 +19,12 @@ from seminar.models import (
     User,
     Week,
 )
+from seminar.scheduling.agenda import PICKER_SIZE, AgendaRow, ranked_candidates
 from seminar.scheduling.fairness import Conflict, ConflictKind, Suggestion
 from seminar.scheduling.suggestions import (
     find_conflicts,
     load_participation,
+    load_volunteers,
     suggest_presenters,
     suggest_reviewers,
 )
@@ -68,10 +70,13 @@ class BoardWeek:
 class Board:
     weeks: list[BoardWeek]
     members: list[User]
+    # The top of the agenda (#13), for each week's topic picker: votes, volunteers, interest.
+    agenda: list[AgendaRow] = field(default_factory=list)
 
 
-def board_weeks(now: datetime | None = None) -> QuerySet[Week]:
-    """Upcoming weeks (from today on) with topics, papers, people, slots and reviews."""
+def board_weeks(now: datetime | None = None, *, include_closed: bool = False) -> QuerySet[Week]:
+    """Upcoming weeks (from today on) with topics, papers, people, slots and reviews; those of
+    closed terms only when asked."""
     now = now or timezone.now()
     today = timezone.localtime(now, group_zone()).replace(hour=0, minute=0, second=0, microsecond=0)
     slots = ReviewerSlot.objects.select_related("reviewer", "review").order_by("number")
@@ -80,9 +85,11 @@ def board_weeks(now: datetime | None = None) -> QuerySet[Week]:
         .prefetch_related(Prefetch("slots", queryset=slots))
         .order_by("order")
     )
+    weeks = Week.objects.filter(starts_at__gte=today)
+    if not include_closed:
+        weeks = weeks.filter(term__closed_at__isnull=True)
     return (
-        Week.objects.filter(starts_at__gte=today)
-        .select_related("term")
+        weeks.select_related("term")
         .prefetch_related(Prefetch("topics", queryset=topics))
         .order_by("starts_at")
     )
@@ -95,10 +102,14 @@ def _review_state(slot: ReviewerSlot) -> str:
     return "submitted" if review.is_submitted else "draft"
 
 
-def schedule_board(*, now: datetime | None = None, limit: int = BOARD_WEEKS) -> Board:
+def schedule_board(
+    *, now: datetime | None = None, limit: int = BOARD_WEEKS, include_closed: bool = False
+) -> Board:
     """The organizers' board: upcoming weeks, each topic with its people, conflict flags and
-    fair suggestions for every open role, and the week's change history (nine queries)."""
-    weeks = list(board_weeks(now)[:limit])
+    fair suggestions for every open role (volunteers for the paper first), the week's change
+    history, and the top of the agenda for the topic picker (at most fourteen queries).
+    Weeks of closed terms only when `include_closed`."""
+    weeks = list(board_weeks(now, include_closed=include_closed)[:limit])
     participation = load_participation(dates=[local_date(w.starts_at) for w in weeks])
     conflicts = find_conflicts(weeks=weeks, unavailable=participation.unavailable)
     history: dict[int, list[AssignmentChange]] = defaultdict(list)
@@ -110,6 +121,8 @@ def schedule_board(*, now: datetime | None = None, limit: int = BOARD_WEEKS) -> 
     for change in changes:
         if len(history[change.topic.week_id]) < HISTORY_SHOWN:
             history[change.topic.week_id].append(change)
+    # Who volunteered to present the topics' papers (#13): first among the suggestions.
+    volunteers = load_volunteers(paper_ids=[t.paper_id for w in weeks for t in w.topics.all()])
 
     rows = []
     for week in weeks:
@@ -137,7 +150,11 @@ def schedule_board(*, now: datetime | None = None, limit: int = BOARD_WEEKS) -> 
                     if topic.presenter_id
                     else [],
                     presenter_suggestions=(
-                        suggest_presenters(topic=topic, participation=participation)
+                        suggest_presenters(
+                            topic=topic,
+                            participation=participation,
+                            volunteers=volunteers.get(topic.paper_id, set()),
+                        )
                         if topic.presenter_id is None
                         else []
                     ),
@@ -160,4 +177,5 @@ def schedule_board(*, now: datetime | None = None, limit: int = BOARD_WEEKS) -> 
                 away=away,
             )
         )
-    return Board(weeks=rows, members=participation.members)
+    agenda = ranked_candidates(now=now, limit=PICKER_SIZE) if weeks else []
+    return Board(weeks=rows, members=participation.members, agenda=agenda)

@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from seminar.conflicts import check_same_week
 from seminar.models import (
     AssignmentChange,
     ReviewerSlot,
@@ -62,6 +63,7 @@ def assign_presenter(
     member: User | None,
     actor: User | None,
     expected: int | _Anyone | None = ANYONE,
+    reason: str = "",
 ) -> Topic:
     """Make `member` the topic's presenter (None: nobody). The one who loses the role and
     the one who gains it are both recorded. With `expected` (the presenter's id the page
@@ -78,11 +80,16 @@ def assign_presenter(
     topic.save(update_fields=["presenter"])
     if previous is not None:
         record_assignment_change(
-            topic=topic, member=previous, role=PRESENTER, assigned=False, actor=actor
+            topic=topic,
+            member=previous,
+            role=PRESENTER,
+            assigned=False,
+            actor=actor,
+            reason=reason,
         )
     if member is not None:
         record_assignment_change(
-            topic=topic, member=member, role=PRESENTER, assigned=True, actor=actor
+            topic=topic, member=member, role=PRESENTER, assigned=True, actor=actor, reason=reason
         )
     return topic
 
@@ -94,11 +101,14 @@ def assign_reviewer(
     member: User | None,
     actor: User | None,
     expected: int | _Anyone | None = ANYONE,
+    reason: str = "",
 ) -> ReviewerSlot:
     """Make `member` the slot's reviewer (None: open the slot).
 
     A submitted review keeps its slot: that reviewer cannot be replaced. A draft belongs to
     the reviewer being replaced and is discarded, as when they release the slot themselves.
+    A member who presents in the slot's week is refused (or allowed, when the week's
+    `same_week_policy` says "warn": `seminar.conflicts`).
     With `expected` (the reviewer's id the page showed, None for an open slot) a change from
     a stale page is refused, so accepting a suggestion never replaces a member who has just
     taken the slot themselves.
@@ -106,7 +116,7 @@ def assign_reviewer(
     _check_member(member)
     slot = (
         ReviewerSlot.objects.select_for_update(of=("self",))
-        .select_related("topic", "reviewer")
+        .select_related("topic__week", "reviewer")
         .get(pk=slot.pk)
     )
     previous = slot.reviewer
@@ -130,6 +140,8 @@ def assign_reviewer(
             _("%(name)s already reviews this topic.") % {"name": member.display_name},
             code="one_per_topic",
         )
+    if member is not None:
+        check_same_week(member=member, week=slot.topic.week, role=REVIEWER, actor=actor)
     if review is not None:
         review.delete()
     slot.reviewer = member
@@ -143,11 +155,21 @@ def assign_reviewer(
         ) from error
     if previous is not None:
         record_assignment_change(
-            topic=slot.topic, member=previous, role=REVIEWER, assigned=False, actor=actor
+            topic=slot.topic,
+            member=previous,
+            role=REVIEWER,
+            assigned=False,
+            actor=actor,
+            reason=reason,
         )
     if member is not None:
         record_assignment_change(
-            topic=slot.topic, member=member, role=REVIEWER, assigned=True, actor=actor
+            topic=slot.topic,
+            member=member,
+            role=REVIEWER,
+            assigned=True,
+            actor=actor,
+            reason=reason,
         )
     return slot
 

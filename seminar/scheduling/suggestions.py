@@ -4,9 +4,13 @@ pure rules in `seminar.scheduling.fairness`."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, fields
 from datetime import date
 
+from django.utils.translation import gettext as _
+
+from papers.models import PaperInterest
 from seminar.meetings import local_date
 from seminar.models import ReviewerSlot, Topic, Unavailability, User, Week
 from seminar.scheduling.fairness import (
@@ -51,6 +55,47 @@ def load_participation(*, dates: Iterable[date]) -> Participation:
     return Participation(members=members, assignments=assignments, unavailable=unavailable)
 
 
+@dataclass(frozen=True)
+class VolunteerSuggestion(Suggestion):
+    """A presenter suggestion for a member who marked the topic's paper "I could present
+    this" (`PaperInterest.Kind.PRESENT`, #13): put before everyone who did not, unless they
+    already have a role that week."""
+
+    volunteered: bool = True
+
+    @property
+    def reason(self) -> str:
+        return " · ".join([_("Volunteered to present"), super().reason])
+
+
+def load_volunteers(*, paper_ids: Iterable[int | None]) -> dict[int, set[int]]:
+    """Who volunteered to present each paper (paper id -> member ids; one query)."""
+    wanted = {pk for pk in paper_ids if pk is not None}
+    volunteers: dict[int, set[int]] = defaultdict(set)
+    if not wanted:
+        return volunteers
+    for paper_id, member_id in PaperInterest.objects.filter(
+        paper_id__in=wanted, kind=PaperInterest.Kind.PRESENT
+    ).values_list("paper_id", "member_id"):
+        volunteers[paper_id].add(member_id)
+    return volunteers
+
+
+def _with_volunteers(ranked: list[Suggestion], volunteers: Collection[int]) -> list[Suggestion]:
+    """Volunteers first (in their fair order), then the others; members who already have a
+    role that week after both."""
+    if not volunteers:
+        return ranked
+    marked = [
+        VolunteerSuggestion(**{f.name: getattr(s, f.name) for f in fields(s)})
+        if s.member.pk in volunteers
+        else s
+        for s in ranked
+    ]
+    # Stable: each group keeps the fairness order of `rank_members`.
+    return sorted(marked, key=lambda s: (s.busy_this_week, not getattr(s, "volunteered", False)))
+
+
 def _topic_people(topic: Topic) -> tuple[int | None, set[int]]:
     reviewers = {s.reviewer_id for s in topic.slots.all() if s.reviewer_id is not None}
     return topic.presenter_id, reviewers
@@ -60,16 +105,20 @@ def suggest_presenters(
     *,
     topic: Topic,
     participation: Participation | None = None,
+    volunteers: Collection[int] | None = None,
     limit: int = SUGGESTIONS_SHOWN,
 ) -> list[Suggestion]:
-    """The fairest presenters for the topic; none of its reviewers."""
+    """The fairest presenters for the topic; none of its reviewers. Members who volunteered
+    to present its paper come first, with the reason "Volunteered to present" (`volunteers`:
+    their ids, loaded from the topic's paper when not given)."""
     week = topic.week
     participation = participation or load_participation(dates=[local_date(week.starts_at)])
+    if volunteers is None:
+        volunteers = load_volunteers(paper_ids=[topic.paper_id]).get(topic.paper_id, set())
     presenter_id, reviewers = _topic_people(topic)
     exclude = reviewers | ({presenter_id} if presenter_id else set())
-    return rank_members(participation=participation, role=PRESENTER, week=week, exclude=exclude)[
-        :limit
-    ]
+    ranked = rank_members(participation=participation, role=PRESENTER, week=week, exclude=exclude)
+    return _with_volunteers(ranked, volunteers)[:limit]
 
 
 def suggest_reviewers(
@@ -79,11 +128,16 @@ def suggest_reviewers(
     limit: int = SUGGESTIONS_SHOWN,
 ) -> list[Suggestion]:
     """The fairest reviewers for the topic's next open slot; never its presenter or one of
-    its reviewers."""
+    its reviewers, nor (when the week refuses it, `seminar.conflicts`) anyone presenting in
+    the week."""
     week = topic.week
     participation = participation or load_participation(dates=[local_date(week.starts_at)])
     presenter_id, reviewers = _topic_people(topic)
     exclude = reviewers | ({presenter_id} if presenter_id else set())
+    if week.same_week_policy == Week.SameWeekPolicy.REFUSE:
+        exclude |= {
+            a.member_id for a in participation.by_week.get(week.pk, ()) if a.role == PRESENTER
+        }
     return rank_members(participation=participation, role=REVIEWER, week=week, exclude=exclude)[
         :limit
     ]

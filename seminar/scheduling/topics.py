@@ -67,9 +67,14 @@ def add_topic(
     presenter: User | None = None,
     actor: User | None,
     form_token: UUID | None = None,
+    confirmed: bool = True,
 ) -> Topic:
     """A topic at the end of the week, with `slot_count` open reviewer slots. A linked
     paper gives the title when none is typed, and is marked scheduled.
+
+    A paper already on the programme (a topic of any week) is added again only when
+    `confirmed`; otherwise a ValidationError (code "already_scheduled") names its weeks, and
+    the board asks the organizer to confirm (#13).
 
     With the form's one-time token, sending the same form again (a double click, parallel
     requests) adds nothing and returns the topic the first sending added.
@@ -80,6 +85,8 @@ def add_topic(
         claim = claim_form_token(token=form_token, kind=FormSubmission.Kind.ADD_TOPIC, user=actor)
         if not claim.first:
             return _topic_added_by(claim.submission, actor=actor)
+    if paper is not None and not confirmed:
+        _check_not_scheduled(paper)
     title = " ".join(title.split())
     if not title and paper is not None:
         title = paper.title or paper.arxiv_id
@@ -101,6 +108,30 @@ def add_topic(
         claim.submission.object_id = topic.pk
         claim.submission.save(update_fields=["object_id"])
     return topic
+
+
+def week_label(week: Week) -> str:
+    """A week named for a sentence: "2025 가을 · 3주차", "2025 Fall · week 3"."""
+    return _("%(term)s · week %(number)d") % {"term": week.term.name, "number": week.number}
+
+
+def _check_not_scheduled(paper: CandidatePaper) -> None:
+    """Refuse, naming the weeks, a paper that is already a topic somewhere."""
+    weeks = [
+        topic.week
+        for topic in Topic.objects.filter(paper=paper)
+        .select_related("week__term")
+        .order_by("week__starts_at", "pk")
+    ]
+    if weeks:
+        raise ValidationError(
+            _("“%(title)s” is already scheduled in %(weeks)s. Add it again anyway?")
+            % {
+                "title": paper.title or paper.arxiv_id,
+                "weeks": ", ".join(dict.fromkeys(week_label(week) for week in weeks)),
+            },
+            code="already_scheduled",
+        )
 
 
 def _topic_added_by(submission: FormSubmission, *, actor: User | None) -> Topic:

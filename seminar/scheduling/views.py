@@ -8,12 +8,16 @@ message, a redirect.
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -21,15 +25,25 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from papers import services as papers_services
 from papers.models import CandidatePaper
 from seminar import scheduling
-from seminar.models import ReviewerSlot, Term, Topic, Week
-from seminar.permissions import organizer_required
+from seminar.lib.redirects import safe_next
+from seminar.meetings import MEETING_TIME, local_date
+from seminar.models import ReviewerSlot, SlotOffer, Term, Topic, Week
+from seminar.permissions import is_organizer, organizer_required
+from seminar.scheduling import swaps as swap_rules
+from seminar.scheduling import terms
+from seminar.scheduling import weeks as week_rules
 from seminar.scheduling.forms import (
     AddTopicForm,
     MemberChoiceForm,
     MoveTopicForm,
     SlotCountForm,
+    SlotOfferForm,
+    TermEditForm,
+    TermForm,
     UnavailabilityForm,
     WeekBulkForm,
+    WeekEditForm,
+    WeekSwapPolicyForm,
 )
 from seminar.services import current_term
 
@@ -55,17 +69,43 @@ def _render_board(
     *,
     week_form: WeekBulkForm | None = None,
     topic_forms: dict[int, AddTopicForm] | None = None,
+    term_form: TermForm | None = None,
+    term_preview: list[tuple[date, bool]] | None = None,
+    term_edit_form: tuple[int, TermEditForm] | None = None,
 ) -> HttpResponse:
-    board = scheduling.schedule_board()
+    include_closed = request.GET.get("closed") == "1"
+    board = scheduling.schedule_board(include_closed=include_closed)
     term = current_term()
+    all_terms = list(Term.objects.annotate(week_count=Count("weeks")).order_by("-starts_on"))
+    open_terms = [t for t in all_terms if not t.is_closed]
+    if term is not None and term.closed_at is not None:
+        term = open_terms[0] if open_terms else None
+    # What the forms start with: the defaults of the term selected first (an emptied field
+    # of the week form takes the chosen term's on the server: WeekBulkForm.clean), else a
+    # week after the last one.
+    week_defaults = (
+        terms.week_form_defaults(term=term, today=local_date(timezone.now()))
+        if term is not None
+        else scheduling.next_week_defaults()
+    )
     if week_form is None:
         week_form = WeekBulkForm(
+            initial={"term": term.pk if term else None, "count": 1, **week_defaults}
+        )
+    # Each term's edit form on the terms card: the refused one bound, the others fresh.
+    for each in all_terms:
+        if term_edit_form is not None and term_edit_form[0] == each.pk:
+            each.edit_form = term_edit_form[1]
+        else:
+            each.edit_form = TermEditForm.for_term(each)
+    if term_form is None:
+        term_form = TermForm(
             initial={
-                "term": term.pk if term else None,
-                "count": 1,
-                "deadline_days_before": 1,
-                "deadline_time": "23:59",
-                **scheduling.next_week_defaults(),
+                "weekday": week_defaults["first_date"].weekday(),
+                "meeting_time": week_defaults.get("time", MEETING_TIME),
+                "deadline_days_before": week_defaults.get("deadline_days_before", 1),
+                "deadline_time": week_defaults.get("deadline_time", "23:59"),
+                "place": week_defaults.get("place", ""),
             }
         )
     topic_forms = topic_forms or {}
@@ -80,7 +120,12 @@ def _render_board(
         {
             "board": board,
             "week_form": week_form,
-            "terms": list(Term.objects.order_by("-starts_on")),
+            "terms": all_terms,
+            "open_terms": open_terms,
+            "has_closed_terms": len(open_terms) < len(all_terms),
+            "include_closed": include_closed,
+            "term_form": term_form,
+            "term_preview": term_preview,
             "current_term": term,
             "max_slots": scheduling.MAX_SLOT_COUNT,
         },
@@ -127,6 +172,134 @@ def create_weeks(request: HttpRequest) -> HttpResponse:
 
 @organizer_required
 @require_POST
+def create_term(request: HttpRequest) -> HttpResponse:
+    """A new term and its weeks; with action=preview, the board again with the weeks' dates
+    listed, each ticked, so the organizer can untick the ones to skip."""
+    form = TermForm(request.POST)
+    if not form.is_valid():
+        return _render_board(request, term_form=form)
+    data = form.cleaned_data
+    dates = terms.meeting_dates(
+        starts_on=data["starts_on"], ends_on=data["ends_on"], weekday=data["weekday"]
+    )
+    skip = form.skip_dates(dates)
+    preview = [(day, day not in skip) for day in dates]
+    if request.POST.get("action") == "preview":
+        return _render_board(request, term_form=form, term_preview=preview)
+    try:
+        new = terms.create_term(
+            name=data["name"],
+            starts_on=data["starts_on"],
+            ends_on=data["ends_on"],
+            weekday=data["weekday"],
+            meeting_time=data["meeting_time"],
+            place=data["place"],
+            online_url=data["online_url"],
+            rule=scheduling.DeadlineRule(
+                days_before=data["deadline_days_before"], at=data["deadline_time"]
+            ),
+            skip_dates=skip,
+        )
+    except ValidationError as error:
+        form.add_error(None, error)
+        has_preview = "offered_dates" in request.POST
+        return _render_board(request, term_form=form, term_preview=preview if has_preview else None)
+    if new.weeks:
+        messages.success(
+            request,
+            ngettext(
+                "%(name)s was created with %(count)d week.",
+                "%(name)s was created with %(count)d weeks.",
+                len(new.weeks),
+            )
+            % {"name": new.term.name, "count": len(new.weeks)},
+        )
+        return _board(f"week-{new.weeks[0].pk}")
+    messages.success(request, _("%(name)s was created, with no weeks.") % {"name": new.term.name})
+    return _board(f"term-{new.term.pk}")
+
+
+@organizer_required
+@require_POST
+def update_term(request: HttpRequest, pk: int) -> HttpResponse:
+    """A term's name, dates and defaults; a refused form comes back filled in, open."""
+    term = get_object_or_404(Term, pk=pk)
+    form = TermEditForm(request.POST, auto_id=f"id_term{term.pk}_%s")
+    if not form.is_valid():
+        return _render_board(request, term_edit_form=(term.pk, form))
+    data = form.cleaned_data
+    try:
+        done = terms.update_term(
+            term=term,
+            name=data["name"],
+            starts_on=data["starts_on"],
+            ends_on=data["ends_on"],
+            weekday=data["weekday"],
+            meeting_time=data["meeting_time"],
+            place=data["place"],
+            online_url=data["online_url"],
+            rule=scheduling.DeadlineRule(
+                days_before=data["deadline_days_before"], at=data["deadline_time"]
+            ),
+            apply_to_coming_weeks=data["apply_to_coming_weeks"],
+        )
+    except ValidationError as error:
+        form.add_error(None, error)
+        return _render_board(request, term_edit_form=(term.pk, form))
+    messages.success(request, _("%(name)s was saved.") % {"name": done.term.name})
+    if done.moved:
+        messages.success(
+            request,
+            _("Weeks %(numbers)s took the new defaults.")
+            % {"numbers": ", ".join(str(week.number) for week in done.moved)},
+        )
+    if done.kept_submitted:
+        messages.info(
+            request,
+            _("Weeks %(numbers)s kept theirs: a review of theirs is already submitted.")
+            % {"numbers": ", ".join(str(week.number) for week in done.kept_submitted)},
+        )
+    if done.kept_started:
+        messages.info(
+            request,
+            _("Weeks %(numbers)s kept theirs: the new time has already passed today.")
+            % {"numbers": ", ".join(str(week.number) for week in done.kept_started)},
+        )
+    return _board(f"term-{term.pk}")
+
+
+@organizer_required
+@require_POST
+def close_term(request: HttpRequest, pk: int) -> HttpResponse:
+    term = get_object_or_404(Term, pk=pk)
+    try:
+        terms.close_term(term=term)
+    except ValidationError as error:
+        _errors(request, error)
+    else:
+        messages.success(
+            request,
+            _("%(name)s is closed: its weeks left the board; the archive keeps them.")
+            % {"name": term.name},
+        )
+    return _board(f"term-{term.pk}")
+
+
+@organizer_required
+@require_POST
+def reopen_term(request: HttpRequest, pk: int) -> HttpResponse:
+    term = get_object_or_404(Term, pk=pk)
+    try:
+        terms.reopen_term(term=term)
+    except ValidationError as error:
+        _errors(request, error)
+    else:
+        messages.success(request, _("%(name)s is open again.") % {"name": term.name})
+    return _board(f"term-{term.pk}")
+
+
+@organizer_required
+@require_POST
 def add_topic(request: HttpRequest, pk: int) -> HttpResponse:
     week = get_object_or_404(Week, pk=pk)
     form = AddTopicForm(request.POST, auto_id=f"id_week{week.pk}_%s")
@@ -143,9 +316,12 @@ def add_topic(request: HttpRequest, pk: int) -> HttpResponse:
                     slot_count=form.cleaned_data["slot_count"],
                     actor=request.user,
                     form_token=form.cleaned_data["form_token"],
+                    confirmed=request.POST.get("confirm") == "1",
                 )
             except ValidationError as error:
                 form.add_error(None, error)
+                # A paper already on the programme: the form asks to confirm (#13).
+                form.needs_confirm = error.code == "already_scheduled"
             else:
                 messages.success(request, _("Added “%(title)s”.") % {"title": topic.title})
                 return _board(f"topic-{topic.pk}")
@@ -328,3 +504,262 @@ def unavailable_date_delete(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     messages.success(request, _("The date was removed."))
     return redirect("unavailable_dates")
+
+
+# --- swaps and substitutes (#13, seminar.scheduling.swaps) -----------------------------------
+
+
+def _swap_back(request: HttpRequest) -> HttpResponse:
+    return redirect(safe_next(request, reverse("swaps")))
+
+
+@login_required
+@require_GET
+def swaps(request: HttpRequest) -> HttpResponse:
+    """Roles offered in the coming weeks: members take them, holders withdraw them,
+    organizers approve or decline the takings that wait for them."""
+    offers = swap_rules.live_offers()
+    user = request.user
+    for offer in offers:
+        offer.take_refused = swap_rules.take_refusal(user, offer)
+        offer.can_withdraw = swap_rules.can_withdraw(user, offer)
+        offer.can_decide = swap_rules.can_decide(user, offer)
+    return render(
+        request,
+        "seminar/swaps.html",
+        {
+            "open_offers": [o for o in offers if o.status == SlotOffer.Status.OPEN],
+            "pending_offers": [o for o in offers if o.status == SlotOffer.Status.PENDING],
+        },
+    )
+
+
+def _offer(request: HttpRequest, *, topic: Topic, slot: ReviewerSlot | None) -> HttpResponse:
+    form = SlotOfferForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    try:
+        offer = swap_rules.offer_role(member=request.user, topic=topic, slot=slot, note=note)
+    except ValidationError as error:
+        _errors(request, error)
+        return _swap_back(request)
+    if offer.topic.week.swap_policy == Week.SwapPolicy.APPROVE:
+        messages.success(
+            request,
+            _(
+                "Your role is offered. Whoever takes it needs an organizer's approval; until "
+                "then it stays yours."
+            ),
+        )
+    else:
+        messages.success(
+            request, _("Your role is offered; it stays yours until another member takes it.")
+        )
+    return _swap_back(request)
+
+
+@login_required
+@require_POST
+def offer_slot(request: HttpRequest, pk: int) -> HttpResponse:
+    """Only the slot's reviewer offers it."""
+    slot = get_object_or_404(ReviewerSlot.objects.select_related("topic__week"), pk=pk)
+    if slot.reviewer_id != request.user.pk:
+        raise PermissionDenied
+    return _offer(request, topic=slot.topic, slot=slot)
+
+
+@login_required
+@require_POST
+def offer_presenter(request: HttpRequest, pk: int) -> HttpResponse:
+    """Only the topic's presenter offers the presenter role."""
+    topic = get_object_or_404(Topic.objects.select_related("week"), pk=pk)
+    if topic.presenter_id != request.user.pk:
+        raise PermissionDenied
+    return _offer(request, topic=topic, slot=None)
+
+
+def _live_offer(pk: int) -> SlotOffer:
+    return get_object_or_404(
+        SlotOffer.objects.select_related("topic__week", "slot", "offered_by", "taker"), pk=pk
+    )
+
+
+@login_required
+@require_POST
+def take_offer(request: HttpRequest, pk: int) -> HttpResponse:
+    """Any member but its holder takes an offer (or asks to, when an organizer approves)."""
+    offer = _live_offer(pk)
+    if offer.offered_by_id == request.user.pk:
+        raise PermissionDenied
+    try:
+        offer = swap_rules.take_offer(offer=offer, member=request.user)
+    except ValidationError as error:
+        _errors(request, error)
+        return _swap_back(request)
+    if offer.status == SlotOffer.Status.PENDING:
+        messages.success(request, _("You asked to take it; an organizer will approve or decline."))
+    else:
+        messages.success(
+            request,
+            _("It is yours now: %(role)s of “%(title)s”. %(name)s was told.")
+            % {
+                "role": offer.get_role_display(),
+                "title": offer.topic.title,
+                "name": offer.offered_by.display_name,
+            },
+        )
+    return _swap_back(request)
+
+
+@login_required
+@require_POST
+def withdraw_offer(request: HttpRequest, pk: int) -> HttpResponse:
+    """Its holder withdraws the offer; an organizer cancels it."""
+    offer = _live_offer(pk)
+    if offer.offered_by_id != request.user.pk and not is_organizer(request.user):
+        raise PermissionDenied
+    try:
+        swap_rules.withdraw_offer(offer=offer, actor=request.user)
+    except ValidationError as error:
+        _errors(request, error)
+    else:
+        messages.success(request, _("The offer was withdrawn; the role stays where it was."))
+    return _swap_back(request)
+
+
+@organizer_required
+@require_POST
+def approve_offer(request: HttpRequest, pk: int) -> HttpResponse:
+    offer = _live_offer(pk)
+    try:
+        offer = swap_rules.approve_take(offer=offer, actor=request.user)
+    except ValidationError as error:
+        _errors(request, error)
+    else:
+        messages.success(
+            request,
+            _("Approved: %(name)s takes over from %(holder)s.")
+            % {"name": offer.taker.display_name, "holder": offer.offered_by.display_name},
+        )
+    return _swap_back(request)
+
+
+@organizer_required
+@require_POST
+def decline_offer(request: HttpRequest, pk: int) -> HttpResponse:
+    offer = _live_offer(pk)
+    try:
+        swap_rules.decline_take(offer=offer, actor=request.user)
+    except ValidationError as error:
+        _errors(request, error)
+    else:
+        messages.success(request, _("Declined; the role stays with its holder."))
+    return _swap_back(request)
+
+
+@organizer_required
+@require_POST
+def week_swap_policy(request: HttpRequest, pk: int) -> HttpResponse:
+    """Whether taking an offered role needs an organizer, and whether a presenter may also
+    review in the week: set per week on its page."""
+    week = get_object_or_404(Week, pk=pk)
+    form = WeekSwapPolicyForm(request.POST, instance=week)
+    if form.is_valid():
+        form.save()
+        messages.success(request, _("The week's swap rules were saved."))
+    else:
+        _form_errors(request, form)
+    return redirect(week.get_absolute_url() + "#swap-rules")
+
+
+# --- editing one week and removing an empty one (#13, seminar.scheduling.weeks) ---------------
+
+
+def _week_page(request: HttpRequest, week: Week, form: WeekEditForm) -> HttpResponse:
+    """The week page again with the refused edit form bound and open (nothing typed lost)."""
+    from reviews import selectors as review_selectors
+
+    shown = get_object_or_404(review_selectors.weeks_with_content(), pk=week.pk)
+    return render(
+        request,
+        "seminar/week_detail.html",
+        {"week": shown, "now": timezone.now(), "week_edit_form": form},
+    )
+
+
+@organizer_required
+@require_POST
+def week_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """A week's date and time, place, online link, review deadline, late policy and notes,
+    from its page; the rules are `scheduling.weeks.update_week`'s."""
+    week = get_object_or_404(Week.objects.select_related("term"), pk=pk)
+    form = WeekEditForm(request.POST, week=week, initial={})
+    if not form.is_valid():
+        return _week_page(request, week, form)
+    data = form.cleaned_data
+    try:
+        done = week_rules.update_week(
+            week=week,
+            actor=request.user,
+            starts_at=form.starts_at(),
+            place=data["place"],
+            online_url=data["online_url"],
+            review_deadline=form.review_deadline(),
+            late_policy=data["late_policy"],
+            notes=data["notes"],
+        )
+    except ValidationError as error:
+        form.add_error(None, error)
+        return _week_page(request, week, form)
+    if not done.changed:
+        messages.info(request, _("Nothing changed."))
+    elif done.moved:
+        messages.success(
+            request,
+            _(
+                "Week %(number)d was saved. It now meets on %(when)s, reviews due %(deadline)s; "
+                "calendars and reminders follow the new time."
+            )
+            % {
+                "number": done.week.number,
+                "when": timezone.localtime(done.week.starts_at).strftime("%Y-%m-%d %H:%M"),
+                "deadline": timezone.localtime(done.week.review_deadline).strftime(
+                    "%Y-%m-%d %H:%M"
+                ),
+            },
+        )
+    else:
+        messages.success(request, _("Week %(number)d was saved.") % {"number": done.week.number})
+    return redirect(done.week.get_absolute_url())
+
+
+@organizer_required
+@require_POST
+def week_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    """Remove an empty week: the first POST asks "are you sure?" (or says why it cannot be
+    removed, with a link to the board); a POST with confirm=1 removes it and goes to the
+    board."""
+    week = get_object_or_404(Week.objects.select_related("term"), pk=pk)
+    refusal: ValidationError | None = None
+    if request.POST.get("confirm") == "1":
+        number, term_name = week.number, week.term.name
+        try:
+            week_rules.remove_week(week=week, actor=request.user)
+        except ValidationError as error:
+            refusal = error
+        else:
+            messages.success(
+                request,
+                _("Week %(number)d of %(term)s was removed.")
+                % {"number": number, "term": term_name},
+            )
+            return _board()
+    topic_count = week.topics.count()
+    return render(
+        request,
+        "seminar/week_remove.html",
+        {
+            "week": week,
+            "topic_count": topic_count,
+            "refusal": refusal.messages if refusal is not None else [],
+        },
+    )

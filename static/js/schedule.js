@@ -55,7 +55,7 @@
         title.textContent = paper.title || paper.arxiv_id;
         var meta = document.createElement("span");
         meta.className = "search-result-meta";
-        meta.textContent = paper.arxiv_id + (paper.status && paper.status !== "candidate" ? " · " + paper.status : "") +
+        meta.textContent = paper.arxiv_id + (paper.status && paper.status !== "candidate" ? " · " + (paper.status_label || paper.status) : "") +
           (paper.votes ? " · ▲" + paper.votes : "");
         button.appendChild(title);
         button.appendChild(meta);

@@ -97,3 +97,18 @@ def sign_in(page, live_server, user) -> None:
     page.fill("input[name=password]", PASSWORD)
     page.click("form button[type=submit]")
     page.wait_for_url(f"{live_server.url}/")
+
+
+def csp_problems(page) -> list[str]:
+    """The Content-Security-Policy errors the page logs from now on (a list that fills as it
+    goes): a page that needs an inline script or style shows up here."""
+    problems: list[str] = []
+    page.on(
+        "console",
+        lambda m: (
+            problems.append(m.text)
+            if m.type == "error" and "Content Security Policy" in m.text
+            else None
+        ),
+    )
+    return problems

@@ -73,7 +73,8 @@ def test_member_claims_writes_saves_reloads_submits_and_others_cannot_edit(
     editor_url = page.url
     sections = page.locator("[data-section]")
     expect(sections).to_have_count(3)
-    assert _values(sections.locator(".section-heading")) == ["문제 정의", "해결 방법", "리뷰"]
+    # The built-in headings, in the member's language (English here).
+    assert _values(sections.locator(".section-heading")) == ["Problem", "Method", "Review"]
 
     # Three sections, each previewed live (markdown and KaTeX math).
     bodies = sections.locator("textarea")
@@ -91,13 +92,13 @@ def test_member_claims_writes_saves_reloads_submits_and_others_cannot_edit(
     sections.nth(2).locator(".section-heading").fill("총평")
     sections.nth(2).locator("[data-move=up]").click()
     expect(sections.locator("[data-section-number]")).to_have_text(["1.", "2.", "3."])
-    assert _values(sections.locator(".section-heading")) == ["문제 정의", "총평", "해결 방법"]
+    assert _values(sections.locator(".section-heading")) == ["Problem", "총평", "Method"]
 
     # Save the draft, reload, and it is all there.
     page.click("button[data-save-draft]")
     expect(page.locator(".message-success")).to_contain_text("Draft saved at")
     page.reload()
-    assert _values(sections.locator(".section-heading")) == ["문제 정의", "총평", "해결 방법"]
+    assert _values(sections.locator(".section-heading")) == ["Problem", "총평", "Method"]
     expect(bodies.nth(2)).to_have_value(re.compile(r"^GRPO 목적함수"))
     expect(previews.nth(2).locator(".katex-display")).to_be_visible()
 
@@ -105,7 +106,7 @@ def test_member_claims_writes_saves_reloads_submits_and_others_cannot_edit(
     page.click("button[data-submit]")
     expect(page.locator(".message-success")).to_contain_text("submitted")
     review_block = page.locator("#topic-1-review-1")
-    expect(review_block.locator("h4")).to_have_text(["1. 문제 정의", "2. 총평", "3. 해결 방법"])
+    expect(review_block.locator("h4")).to_have_text(["1. Problem", "2. 총평", "3. Method"])
     expect(review_block.locator("strong", has_text="무작위")).to_be_visible()
     expect(review_block.locator(".katex-display")).to_be_visible()
     assert Review.objects.get().status == "submitted"

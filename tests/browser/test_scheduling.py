@@ -17,7 +17,7 @@ from playwright.sync_api import Page, expect
 from seminar.models import Topic, Week
 from seminar.reports import calendar as ical
 from seminar.services import make_organizer
-from tests.browser.conftest import make_member, sign_in
+from tests.browser.conftest import csp_problems, make_member, sign_in
 from tests.factories import CandidatePaperFactory, PaperSummaryFactory, TermFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -35,23 +35,10 @@ def pool():
     return wanted
 
 
-def _csp_problems(page: Page) -> list[str]:
-    problems: list[str] = []
-    page.on(
-        "console",
-        lambda m: (
-            problems.append(m.text)
-            if m.type == "error" and "Content Security Policy" in m.text
-            else None
-        ),
-    )
-    return problems
-
-
 def test_organizer_plans_two_weeks_and_the_assigned_member_sees_it(
     page: Page, live_server, browser, pool
 ):
-    problems = _csp_problems(page)
+    problems = csp_problems(page)
     # Names sort before the organizer's, so the fairest (all equal) come in this order.
     presenter = make_member(name="가영", email="gayoung@example.com")
     make_member(name="나영", email="nayoung@example.com")

@@ -15,7 +15,7 @@ import fnmatch
 import pytest
 from django.apps import apps
 
-from tests.hardening.matrix_world import MEDIA_FILE, ROLES, build_world
+from tests.hardening.matrix_world import MEDIA_FILE, ROLES, SLIDES_FILE, build_world
 from tests.hardening.probe import Outcome, clients_for, request
 from tests.hardening.urls import all_routes
 
@@ -46,8 +46,14 @@ MATRIX: dict[str, dict[str, tuple] | str] = {
     "paper_detail": {"GET": (L, 200, 200, 200), "POST": (L, 405, 405, 405)},
     "paper_search_json": {"GET": (403, 200, 200, 200), "POST": (405, 405, 405, 405)},
     "paper_interest": {"GET": (L, 405, 405, 405), "POST": (L, 302, 302, 302)},
+    # Votes and the agenda (#13): every member votes (their own vote, within their budget)
+    # and sees the agenda; only organizers turn an agenda paper into a topic.
+    "paper_vote": {"GET": (L, 405, 405, 405), "POST": (L, 302, 302, 302)},
+    "paper_agenda": {"GET": (L, 200, 200, 200), "POST": (L, 405, 405, 405)},
+    "agenda_schedule": {"GET": (L, 403, 403, 405), "POST": (L, 403, 403, 302)},
     "member_media": {"GET": (L, 200, 200, 200), "POST": (L, 200, 200, 200)},
-    "markdownx_markdownify": {"GET": (L, 405, 405, 405), "POST": (L, 200, 200, 200)},
+    # The live preview answers a lost session 401 JSON (the editor says "signed out").
+    "markdownx_markdownify": {"GET": (401, 405, 405, 405), "POST": (401, 200, 200, 200)},
     "markdownx_upload": {"GET": (L, 405, 405, 405), "POST": (L, 200, 200, 200)},
     # --- reviews: the owner's slot and draft; claiming an open slot of the same topic ---
     # (the owner already reviews the topic, so their claim is answered with a message)
@@ -55,11 +61,44 @@ MATRIX: dict[str, dict[str, tuple] | str] = {
     "slot_release": {"GET": (L, 405, 405, 405), "POST": (L, 302, 403, 403)},
     "review_edit": {"GET": (L, 200, 403, 200), "POST": (L, 302, 403, 302)},
     "review_autosave": {"GET": (405, 405, 405, 405), "POST": (401, 200, 403, 200)},
+    # --- swaps (#13): offer only the holder (the owner's slot and talk); take any member
+    # but the holder; withdraw the holder or an organizer; approve and decline organizers ---
+    "swaps": {"GET": (L, 200, 200, 200), "POST": (L, 405, 405, 405)},
+    "swap_offer_slot": {"GET": (L, 405, 405, 405), "POST": (L, 302, 403, 403)},
+    "swap_offer_presenter": {"GET": (L, 405, 405, 405), "POST": (L, 302, 403, 403)},
+    "swap_take": {"GET": (L, 405, 405, 405), "POST": (L, 403, 302, 302)},
+    "swap_withdraw": {"GET": (L, 405, 405, 405), "POST": (L, 302, 403, 302)},
+    "swap_approve": {"GET": (L, 403, 403, 405), "POST": (L, 403, 403, 302)},
+    "swap_decline": {"GET": (L, 403, 403, 405), "POST": (L, 403, 403, 302)},
+    "week_swap_policy": {"GET": (L, 403, 403, 405), "POST": (L, 403, 403, 302)},
+    # Editing one week and removing an empty one from its page (#13): organizers only,
+    # POST only (the removal POSTed here confirms it: the world's empty week goes).
+    "week_edit": {"GET": (L, 403, 403, 405), "POST": (L, 403, 403, 302)},
+    "week_remove": {"GET": (L, 403, 403, 405), "POST": (L, 403, 403, 302)},
     # --- organizers' pages ---
+    # Invitations (#13): a new link (rate limited: answered with a message) and revoking.
+    "invitation_resend": {"GET": (L, 403, 403, 405), "POST": (L, 403, 403, 302)},
+    "invitation_revoke": {"GET": (L, 403, 403, 405), "POST": (L, 403, 403, 302)},
     "invitations": {"GET": (L, 403, 403, 200), "POST": (L, 403, 403, 302)},
-    "reminder_status": {"GET": (L, 403, 403, 200), "POST": (L, 403, 403, 200)},
+    # The reminders tool (#13): POST saves the cadence; previews and "remind now".
+    "reminder_status": {"GET": (L, 403, 403, 200), "POST": (L, 403, 403, 302)},
+    "reminder_preview": {"GET": (L, 403, 403, 200), "POST": (L, 403, 403, 405)},
+    "reminder_remind_now": {"GET": (L, 403, 403, 405), "POST": (L, 403, 403, 302)},
+    "digest_source_add": {"GET": (L, 403, 403, 200), "POST": (L, 403, 403, 302)},
+    "digest_source_edit": {"GET": (L, 403, 403, 200), "POST": (L, 403, 403, 302)},
+    # Materials (#13): the topic's presenter (none of these roles) or an organizer sets them;
+    # every member downloads the slides.
+    "topic_materials": {"GET": (L, 403, 403, 200), "POST": (L, 403, 403, 302)},
+    "topic_slides": {"GET": (L, 200, 200, 200), "POST": (L, 405, 405, 405)},
+    "week_materials": {"GET": (L, 403, 403, 200), "POST": (L, 403, 403, 302)},
     "schedule": {"GET": (L, 403, 403, 200), "POST": (L, 403, 403, 405)},
     "schedule_create_weeks": {"GET": (L, 403, 403, 405), "POST": (L, 403, 403, 302)},
+    # Terms in the app (#13): organizers only; closing/reopening the world's term is answered
+    # with a message (it has coming topics; it is open), still a redirect to the board.
+    "schedule_create_term": {"GET": (L, 403, 403, 405), "POST": (L, 403, 403, 302)},
+    "schedule_rename_term": {"GET": (L, 403, 403, 405), "POST": (L, 403, 403, 302)},
+    "schedule_close_term": {"GET": (L, 403, 403, 405), "POST": (L, 403, 403, 302)},
+    "schedule_reopen_term": {"GET": (L, 403, 403, 405), "POST": (L, 403, 403, 302)},
     "schedule_add_topic": {"GET": (L, 403, 403, 405), "POST": (L, 403, 403, 302)},
     "schedule_assign_presenter": {"GET": (L, 403, 403, 405), "POST": (L, 403, 403, 302)},
     "schedule_move_topic": {"GET": (L, 403, 403, 405), "POST": (L, 403, 403, 302)},
@@ -85,7 +124,45 @@ MATRIX: dict[str, dict[str, tuple] | str] = {
     "paper_fetch_metadata": {"GET": (L, 403, 403, 405), "POST": (L, 403, 403, 302)},
     # Merging a duplicate into another paper (deletes the duplicate): organizers only.
     "paper_merge": {"GET": (L, 403, 403, 405), "POST": (L, 403, 403, 302)},
+    # Integrations (#16): organizers only. The world's repository and channel sit on addresses
+    # that git and `fetch` refuse before connecting, so publishing answers with a recorded
+    # error, never a request leaving the machine.
+    "integrations": {"GET": (L, 403, 403, 200), "POST": (L, 403, 403, 405)},
+    "integration_repository_add": {"GET": (L, 403, 403, 200), "POST": (L, 403, 403, 302)},
+    "integration_repository_edit": {"GET": (L, 403, 403, 200), "POST": (L, 403, 403, 302)},
+    "integration_repository_delete": {"GET": (L, 403, 403, 405), "POST": (L, 403, 403, 302)},
+    "integration_repository_sync": {"GET": (L, 403, 403, 405), "POST": (L, 403, 403, 302)},
+    # GET is the dry run (it shows the repository's error); POST imports (here: the error).
+    "integration_archive_import": {"GET": (L, 403, 403, 200), "POST": (L, 403, 403, 302)},
+    "integration_change": {"GET": (L, 403, 403, 200), "POST": (L, 403, 403, 302)},
+    "integration_channel_add": {"GET": (L, 403, 403, 200), "POST": (L, 403, 403, 302)},
+    "integration_channel_edit": {"GET": (L, 403, 403, 200), "POST": (L, 403, 403, 302)},
+    "integration_channel_delete": {"GET": (L, 403, 403, 405), "POST": (L, 403, 403, 302)},
+    "integration_delivery_retry": {"GET": (L, 403, 403, 405), "POST": (L, 403, 403, 302)},
+    # --- discussion (#15): the world's topic, its question (by the other member), the owner's
+    # comment and notification, and the other member's submitted review, which the owner (a
+    # reviewer of the same topic with only a draft) may not read yet (the visibility rule).
+    "review_detail": {"GET": (L, 403, 200, 200), "POST": (L, 405, 405, 405)},
+    "topic_comment": {"GET": (L, 405, 405, 405), "POST": (L, 302, 302, 302)},
+    "review_comment": {"GET": (L, 405, 405, 405), "POST": (L, 404, 302, 302)},
+    "paper_comment": {"GET": (L, 405, 405, 405), "POST": (L, 302, 302, 302)},
+    "comment_reply": {"GET": (L, 405, 405, 405), "POST": (L, 302, 302, 302)},
+    "comment_edit": {"GET": (L, 200, 403, 403), "POST": (L, 302, 403, 403)},
+    "comment_delete": {"GET": (L, 405, 405, 405), "POST": (L, 302, 403, 403)},
+    "comment_hide": {"GET": (L, 405, 405, 405), "POST": (L, 403, 403, 302)},
+    "comment_answer": {"GET": (L, 405, 405, 405), "POST": (L, 403, 403, 302)},
+    "comment_react": {"GET": (L, 405, 405, 405), "POST": (L, 302, 302, 302)},
+    "review_react": {"GET": (L, 405, 405, 405), "POST": (L, 404, 302, 302)},
+    "discussion_members": {"GET": (L, 200, 200, 200), "POST": (L, 405, 405, 405)},
+    "week_export_questions": {"GET": (L, 200, 200, 200), "POST": (L, 405, 405, 405)},
+    "notifications": {"GET": (L, 200, 200, 200), "POST": (L, 405, 405, 405)},
+    "notifications_read": {"GET": (L, 405, 405, 405), "POST": (L, 302, 302, 302)},
+    # The owner's notification; anyone else's attempt finds nothing.
+    "notification_open": {"GET": (L, 302, 404, 404), "POST": (L, 405, 405, 405)},
+    "notifications_unread": {"GET": (L, 200, 200, 200), "POST": (L, 405, 405, 405)},
+    "notification_settings": {"GET": (L, 200, 200, 200), "POST": (L, 302, 302, 302)},
     # --- public: the credential is in the URL (signed or secret), or there is none ---
+    "notification_unsubscribe": {"GET": (200,) * 4, "POST": (200,) * 4},
     "healthz": {"GET": (200, 200, 200, 200), "POST": (405, 405, 405, 405)},
     "set_language": {"GET": (405, 405, 405, 405), "POST": (302, 302, 302, 302)},
     "accept_invitation": {"GET": (302, 302, 302, 302), "POST": (302, 302, 302, 302)},
@@ -119,7 +196,11 @@ MATRIX: dict[str, dict[str, tuple] | str] = {
 STAFF_ONLY_ROLES = (A, A, A, STAFF_ONLY)
 # Requests whose writes are the point (the URL's token is the credential, or the visitor
 # asks for a reset email); any other public request must not write.
-PUBLIC_WRITES = {("unsubscribe", "POST"), ("account_reset_password", "POST")}
+PUBLIC_WRITES = {
+    ("unsubscribe", "POST"),
+    ("account_reset_password", "POST"),
+    ("notification_unsubscribe", "POST"),  # discussion (#15)
+}
 
 
 def expectations(key: str) -> dict[str, tuple]:
@@ -187,6 +268,8 @@ def world(settings, tmp_path):
     settings.ARXIV_MIN_INTERVAL = 0
     (tmp_path / MEDIA_FILE).parent.mkdir(parents=True)
     (tmp_path / MEDIA_FILE).write_bytes(b"\x89PNG owner's image")
+    (tmp_path / SLIDES_FILE).parent.mkdir(parents=True)
+    (tmp_path / SLIDES_FILE).write_bytes(b"%PDF-1.4\n%the presenter's slides\n%%EOF\n")
     return build_world()
 
 

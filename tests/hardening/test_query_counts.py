@@ -23,6 +23,8 @@ pytestmark = pytest.mark.django_db
 # page: (who asks, the URL for a world)
 PAGES = {
     "dashboard": ("member", lambda w: reverse("home")),
+    # The organizer's home adds the "this week" card (seminar/scheduling/attention.py).
+    "dashboard (organizer)": ("organizer", lambda w: reverse("home")),
     "week page": ("member", lambda w: reverse("week_detail", args=[w.next_week.pk])),
     "archive": ("member", lambda w: reverse("week_list")),
     "paper list": ("member", lambda w: reverse("paper_list")),

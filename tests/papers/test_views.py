@@ -42,7 +42,7 @@ def test_organizer_uploads_several_digests_and_sees_their_counts(
     html = page.content.decode()
     assert "2 digest(s) queued for import." in html
     assert [run.papers_new for run in page.context["runs"]] == [18, 15]
-    assert '<td class="num" data-field="papers_new">18</td>' in html
+    assert '<td class="num" data-label="New" data-field="papers_new">18</td>' in html
     assert "js/imports.js" in html
 
 

@@ -29,10 +29,18 @@ def _png(size: int = 8) -> bytes:
     return buffer.getvalue()
 
 
-def test_preview_refuses_signed_out_visitors(client):
+def test_preview_refuses_signed_out_visitors_with_401_json(client):
+    # markdownx pastes whatever the endpoint answers into the preview: a redirect to the
+    # sign-in page would show that page's source there. The editor script knows this code.
     response = client.post(reverse("markdownx_markdownify"), {"content": "**x**"})
-    assert response.status_code == 302
-    assert response["Location"].startswith(reverse("account_login"))
+    assert response.status_code == 401
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["code"] == "signed_out"
+    assert "<strong>" not in response.content.decode()
+
+
+def test_preview_answers_401_to_a_signed_out_get_too(client):
+    assert client.get(reverse("markdownx_markdownify")).status_code == 401
 
 
 def test_preview_renders_markdown_and_math_for_members(member_client):

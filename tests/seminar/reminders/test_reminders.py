@@ -234,6 +234,12 @@ def test_weekly_round_mails_reviewers_presenters_and_a_summary_to_organizers(
     assert "Attention Is All You Need: 빈 리뷰어 자리 1" in summary.body
     assert "게으름 · " in summary.body
     assert "미제출" in summary.body
+    # The coming week's brief, as chat channels get it, in the organizer's language.
+    assert "■ 이번 주 브리핑" in summary.body
+    assert "2. Orphan paper — 발표자: 발표자 미정" in summary.body
+    assert "남은 리뷰 자리: 1\n아직 리뷰를 내지 않은 분: 작성중" in summary.body
+    html = summary.alternatives[0][0]
+    assert "이번 주 브리핑" in html and "남은 리뷰 자리: 1" in html
 
 
 @pytest.fixture
