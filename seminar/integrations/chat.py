@@ -31,10 +31,10 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
 
-from seminar.scheduling import brief as briefs
 from seminar.lib import outbound
 from seminar.lib.queue import worker_gone_after
 from seminar.models import ChatChannel, ChatDelivery
+from seminar.scheduling import brief as briefs
 
 logger = logging.getLogger(__name__)
 

@@ -10,10 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from reviews.selectors import weeks_with_content
-from seminar.scheduling import brief as briefs
 from seminar.integrations import chat
 from seminar.lib.urls import absolute_url
 from seminar.models import AssignmentChange, ChatChannel, Week
+from seminar.scheduling import brief as briefs
 
 Event = ChatChannel.Event
 

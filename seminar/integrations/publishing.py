@@ -23,7 +23,6 @@ from django.utils.translation import gettext as _
 from reviews import weekpage
 from reviews.pages import export_week
 from reviews.selectors import weeks_with_content
-from seminar.scheduling import brief as briefs
 from seminar.integrations import paths, receivers
 from seminar.integrations.git import (
     GitError,
@@ -43,6 +42,7 @@ from seminar.models import (
     Week,
 )
 from seminar.models.integrations import INDEX_END, INDEX_START
+from seminar.scheduling import brief as briefs
 
 MAX_BACKOFF = timedelta(hours=6)
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from django import template
 
-from seminar.scheduling import brief as briefs
 from seminar.lib.urls import absolute_url
+from seminar.scheduling import brief as briefs
 
 register = template.Library()
 

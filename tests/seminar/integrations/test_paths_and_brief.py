@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from seminar.scheduling import brief as briefs
 from seminar.integrations import paths
+from seminar.scheduling import brief as briefs
 
 SEOUL = ZoneInfo("Asia/Seoul")
 
