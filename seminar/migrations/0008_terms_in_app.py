@@ -1,6 +1,7 @@
 # Terms in the app: defaults for their weeks, closing (#13).
 import datetime
 
+import django.db.models.functions.text
 from django.db import migrations, models
 
 
@@ -71,6 +72,13 @@ class Migration(migrations.Migration):
             constraint=models.CheckConstraint(
                 condition=models.Q(("deadline_days_before__lte", 14)),
                 name="term_deadline_days_sensible",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="term",
+            constraint=models.UniqueConstraint(
+                django.db.models.functions.text.Lower("name"),
+                name="term_name_unique_ignoring_case",
             ),
         ),
     ]

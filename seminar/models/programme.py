@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -61,6 +62,8 @@ class Term(models.Model):
             models.CheckConstraint(
                 condition=Q(deadline_days_before__lte=14), name="term_deadline_days_sensible"
             ),
+            # The app refuses "Spring" beside "spring"; this makes two at once refused too.
+            models.UniqueConstraint(Lower("name"), name="term_name_unique_ignoring_case"),
         ]
 
     def __str__(self) -> str:

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 
 from seminar import scheduling
 from seminar.models import Term, Week
@@ -161,6 +162,14 @@ def test_a_name_is_taken_whatever_its_case_and_spacing():
         spring(name="  2027   spring ")
     assert codes(caught.value) == ["name_taken"]
     assert Term.objects.count() == 1
+
+
+def test_the_database_refuses_a_name_in_another_case_even_past_the_check():
+    # Two organizers at the same moment both pass the name check; the constraint decides.
+    TermFactory(name="2027 Spring")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        TermFactory(name="2027 SPRING")
+    assert list(Term.objects.values_list("name", flat=True)) == ["2027 Spring"]
 
 
 def test_names_are_saved_with_their_spaces_tidied():
