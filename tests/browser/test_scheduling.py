@@ -70,7 +70,7 @@ def test_organizer_plans_two_weeks_and_the_assigned_member_sees_it(
     week.locator("button[data-add-topic]").click()
     card = page.locator("article[data-topic]")
     expect(card).to_have_count(1)
-    expect(card.locator("h3")).to_contain_text("Calm-Whisper")
+    expect(card.locator("h4")).to_contain_text("Calm-Whisper")
 
     # One click each: the suggested presenter, then the suggested reviewer for each slot.
     card.locator("[data-accept-presenter]").first.click()
