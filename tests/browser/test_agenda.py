@@ -12,7 +12,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from papers.models import PaperInterest, PaperVote
@@ -20,9 +19,15 @@ from seminar.models import Topic
 from seminar.services import make_organizer
 from tests.browser.conftest import csp_problems, make_member, sign_in
 from tests.browser.test_accessibility import FAILING_IMPACTS, axe_violations
+from tests.conftest import FIXED_INSTANT
 from tests.factories import CandidatePaperFactory, TermFactory, UserFactory, WeekFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# The server's clock stands at FIXED_INSTANT (ticking), so the test reads the same on any day.
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("fixed_clock"),
+]
 
 
 def test_three_votes_and_a_volunteer_become_a_topic_with_one_click(
@@ -30,7 +35,7 @@ def test_three_votes_and_a_volunteer_become_a_topic_with_one_click(
 ):
     problems = csp_problems(page)
     term = TermFactory(name="2027 봄")
-    starts = timezone.now() + timedelta(days=5)
+    starts = FIXED_INSTANT + timedelta(days=5)
     week = WeekFactory(
         term=term, number=3, starts_at=starts, review_deadline=starts - timedelta(hours=20)
     )

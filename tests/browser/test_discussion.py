@@ -12,16 +12,21 @@ from datetime import time, timedelta
 
 import pytest
 from django.core import mail
-from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from reviews import services as review_services
 from reviews.weekpage import ReviewSection
 from seminar.models import Comment, Notification, ReminderPolicy
 from tests.browser.conftest import make_member, sign_in
+from tests.conftest import FIXED_INSTANT
 from tests.factories import ReviewerSlotFactory, TopicFactory, WeekFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# The server's clock stands at FIXED_INSTANT (ticking), so the test reads the same on any day.
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("fixed_clock"),
+]
 
 FIRST_TEXT = "무작위 보상만으로도 성능이 오른다는 주장"
 
@@ -43,7 +48,7 @@ def test_comment_mention_reply_notification_question_and_visibility(browser, liv
     ReminderPolicy.objects.update_or_create(
         pk=1, defaults={"quiet_hours_start": time(0), "quiet_hours_end": time(0)}
     )
-    now = timezone.now()
+    now = FIXED_INSTANT
     week = WeekFactory(
         starts_at=now + timedelta(days=6),
         review_deadline=now + timedelta(days=5),

@@ -9,15 +9,20 @@ from datetime import timedelta
 
 import pytest
 from django.test import Client
-from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from reviews.models import Review
 from seminar.models import ReviewerSlot
 from tests.browser.conftest import make_member
+from tests.conftest import FIXED_INSTANT
 from tests.factories import ReviewerSlotFactory, TopicFactory, WeekFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# The server's clock stands at FIXED_INSTANT (ticking), so the test reads the same on any day.
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("fixed_clock"),
+]
 
 MAX_TABS = 400
 
@@ -47,7 +52,7 @@ def _focused(page: Page, script: str):
 
 @pytest.fixture
 def week():
-    starts = timezone.now() + timedelta(days=7)
+    starts = FIXED_INSTANT + timedelta(days=7)
     return WeekFactory(starts_at=starts, review_deadline=starts - timedelta(hours=20))
 
 

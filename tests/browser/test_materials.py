@@ -9,14 +9,19 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from seminar.models import Topic
 from tests.browser.conftest import make_member, sign_in
+from tests.conftest import FIXED_INSTANT
 from tests.factories import ReviewerSlotFactory, TopicFactory, WeekFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# The server's clock stands at FIXED_INSTANT (ticking), so the test reads the same on any day.
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("fixed_clock"),
+]
 
 PDF = (
     b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n"
@@ -31,7 +36,7 @@ def test_the_presenter_adds_slides_that_appear_on_the_week_page_and_in_the_expor
     settings.SITE_URL = "https://seminar.example.org"
     presenter = make_member(name="발표자", email="presenter@example.com")
     reviewer = make_member(name="리뷰어", email="reviewer@example.com")
-    starts = timezone.now() + timedelta(days=10)
+    starts = FIXED_INSTANT + timedelta(days=10)
     week = WeekFactory(number=5, starts_at=starts, review_deadline=starts - timedelta(hours=20))
     topic = TopicFactory(week=week, order=1, title="Attention Is All You Need", presenter=presenter)
     ReviewerSlotFactory(topic=topic, number=1, reviewer=reviewer)

@@ -18,9 +18,15 @@ from reviews.models import Review
 from seminar.models import ReminderPolicy, SentReminder
 from seminar.services import make_organizer
 from tests.browser.conftest import make_member, sign_in
+from tests.conftest import FIXED_INSTANT
 from tests.factories import ReviewerSlotFactory, ReviewFactory, TopicFactory, WeekFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# The server's clock stands at FIXED_INSTANT (ticking), so the test reads the same on any day.
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("fixed_clock"),
+]
 
 
 def test_the_organizer_previews_a_reminder_and_reminds_now_twice(page: Page, live_server):
@@ -34,7 +40,7 @@ def test_the_organizer_previews_a_reminder_and_reminds_now_twice(page: Page, liv
     korean.save(update_fields=["language"])
     english = make_member(name="Reviewer Two", email="two@example.com")
     done = make_member(name="Submitted", email="done@example.com")
-    starts = timezone.now() + timedelta(days=10)
+    starts = FIXED_INSTANT + timedelta(days=10)
     week = WeekFactory(number=7, starts_at=starts, review_deadline=starts - timedelta(hours=20))
     topic = TopicFactory(week=week, order=1, title="Calm-Whisper", presenter=presenter)
     for number, reviewer in enumerate([korean, english, done], 1):

@@ -8,7 +8,6 @@ from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
-from django.utils import timezone
 
 from reviews import services as review_services
 from reviews.models import Review
@@ -39,8 +38,8 @@ def _empty_cache():
 
 
 @pytest.fixture
-def scene(db, django_capture_on_commit_callbacks) -> Scene:
-    now = timezone.now()
+def scene(db, fixed_clock, django_capture_on_commit_callbacks) -> Scene:
+    now = fixed_clock  # the clock stands there (ticking): the same scene on any day
     week = WeekFactory(
         starts_at=now + timedelta(days=5),
         review_deadline=now + timedelta(days=4),
