@@ -62,7 +62,7 @@ def import_week_page(
         number=number,
         starts_at=starts_at,
         review_deadline=review_deadline,
-        recording_url=_link(page.recording),
+        recording_url=http_link(page.recording),
     )
     people: dict[str, User] = {}
     for topic_page in page.topics:
@@ -76,8 +76,8 @@ def import_week_page(
                 else None
             ),
             paper=_paper_for_title(topic_page.title),
-            slides_url=_link(topic_page.slides),
-            code_url=_link(topic_page.code),
+            slides_url=http_link(topic_page.slides),
+            code_url=http_link(topic_page.code),
         )
         for slot_page in topic_page.slots:
             reviewer = (
@@ -99,7 +99,7 @@ def import_week_page(
     return week
 
 
-def _link(value: str | None) -> str:
+def http_link(value: str | None) -> str:
     """A materials link read from a page, kept only if it is an http(s) URL (else "")."""
     if not value or len(value) > 200:
         return ""

@@ -4,15 +4,12 @@ the digest), and what it switches off (that kind, or every kind in the digest, b
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-from django.conf import settings
-from django.core import signing
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from seminar.lib.urls import absolute_url
 from seminar.models import Channel, Notification, NotificationSettings, User
+from seminar.reminders.unsubscribe import read_choice, sign_choice
 
 UNSUBSCRIBE_SALT = "seminar.discussion.unsubscribe"
 DIGEST = "digest"
@@ -33,21 +30,11 @@ def what(preference: str):
 
 
 def unsubscribe_token(user: User, preference: str) -> str:
-    return signing.TimestampSigner(salt=UNSUBSCRIBE_SALT).sign_object(
-        {"u": user.pk, "p": preference}
-    )
+    return sign_choice(user, preference, salt=UNSUBSCRIBE_SALT)
 
 
 def read_unsubscribe_token(token: str) -> tuple[User, str] | None:
-    max_age = getattr(settings, "SEMINAR_UNSUBSCRIBE_MAX_AGE", timedelta(days=365))
-    try:
-        data = signing.TimestampSigner(salt=UNSUBSCRIBE_SALT).unsign_object(token, max_age=max_age)
-    except signing.BadSignature:
-        return None
-    if not isinstance(data, dict) or data.get("p") not in (*KINDS, DIGEST):
-        return None
-    user = User.objects.filter(pk=data.get("u")).first()
-    return (user, data["p"]) if user is not None else None
+    return read_choice(token, salt=UNSUBSCRIBE_SALT, allowed=(*KINDS, DIGEST))
 
 
 def unsubscribe(*, user: User, preference: str) -> None:

@@ -21,7 +21,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from reviews import weekpage
-from reviews.pages import export_week
+from reviews.pages import export_week, http_link
 from reviews.selectors import weeks_with_content
 from seminar.integrations import paths, receivers
 from seminar.integrations.git import (
@@ -435,18 +435,6 @@ def diff_lines(change: IncomingChange) -> list[DiffLine]:
     return lines
 
 
-def _http_link(value: str | None) -> str:
-    from django.core.validators import URLValidator
-
-    if not value or len(value) > 200:
-        return ""
-    try:
-        URLValidator(schemes=["http", "https"])(value)
-    except ValidationError:
-        return ""
-    return value
-
-
 def page_problems(page: weekpage.WeekPage, week: Week) -> list[str]:
     problems = list(page.problems)
     if page.number is not None and page.number != week.number:
@@ -473,7 +461,7 @@ def apply_page(*, week: Week, page: weekpage.WeekPage) -> None:
     def person(name: str | None) -> User | None:
         return find_or_create_member(name=name, cache=people) if name else None
 
-    week.recording_url = _http_link(page.recording)
+    week.recording_url = http_link(page.recording)
     week.save(update_fields=["recording_url"])
     topics = {t.order: t for t in Topic.objects.select_for_update().filter(week=week)}
     on_page = {t.number for t in page.topics}
@@ -493,8 +481,8 @@ def apply_page(*, week: Week, page: weekpage.WeekPage) -> None:
         topic.title = topic_page.title[:500]
         topic.presenter = person(topic_page.presenter)
         if not topic.slides_file:
-            topic.slides_url = _http_link(topic_page.slides)
-        topic.code_url = _http_link(topic_page.code)
+            topic.slides_url = http_link(topic_page.slides)
+        topic.code_url = http_link(topic_page.code)
         topic.save()
         slots = {s.number: s for s in ReviewerSlot.objects.filter(topic=topic)}
         slot_numbers = {s.number for s in topic_page.slots}
