@@ -147,10 +147,49 @@ class Plan:
     weeks: int = 5 * WEEKS_PER_YEAR
     upcoming: int = 10
     members: int = 60
+    # How many members take part at any one time: over a long history members come and go,
+    # so week i's presenters and reviewers are drawn from a window of `active` members that
+    # moves from the last members (the longest gone) to the first (today's group, the
+    # benchmark's clients). With members == active (one times the data), everyone is active.
+    active: int = 60
     papers: int = 30_000
     password: str = DEFAULT_PASSWORD
     seed: int = 7
     today: date | None = None
+
+
+def scaled_plan(
+    scale: int,
+    *,
+    weeks: int = 5 * WEEKS_PER_YEAR,
+    upcoming: int = 10,
+    members: int = 60,
+    papers: int = 30_000,
+) -> Plan:
+    """`scale` times the history: `scale` x the past weeks, the papers and the members who
+    were ever in the group; the group at any one time (`members`) and the coming weeks as
+    they are."""
+    if scale < 1:
+        raise ValueError("scale is at least 1")
+    return Plan(
+        weeks=weeks * scale,
+        upcoming=upcoming,
+        members=members * scale,
+        active=members,
+        papers=papers * scale,
+    )
+
+
+def active_window(week_index: int, past_weeks: int, members: int, active: int) -> slice:
+    """The members active in past week `week_index` (0 the oldest), as a slice of the
+    members in order; coming weeks (index >= past_weeks) have the first `active`."""
+    spare = max(0, members - active)
+    if spare == 0:
+        return slice(0, members)
+    if week_index >= past_weeks or past_weeks < 2:
+        return slice(0, active)
+    offset = round(spare * (1 - week_index / (past_weeks - 1)))
+    return slice(offset, offset + active)
 
 
 @dataclass
@@ -191,7 +230,7 @@ def generate(plan: Plan, log: Callable[[str], None] = lambda _line: None) -> Rep
 
     started = time.perf_counter()
     if plan.papers:
-        ensure_bench_papers(plan.papers)
+        ensure_bench_papers(plan.papers, log=log)
     step("papers", started)
 
     started = time.perf_counter()
@@ -202,10 +241,10 @@ def generate(plan: Plan, log: Callable[[str], None] = lambda _line: None) -> Rep
         weeks_past, weeks_upcoming = _weeks(plan)
         step("terms and weeks", started)
         started = time.perf_counter()
-        topics = _topics(weeks_past + weeks_upcoming, members, plan, rng)
+        topics = _topics(weeks_past + weeks_upcoming, members, len(weeks_past), plan, rng)
         step("topics", started)
         started = time.perf_counter()
-        sections = _slots_and_reviews(topics, members, len(weeks_past), rng)
+        sections = _slots_and_reviews(topics, members, len(weeks_past), plan, rng)
         step("slots, reviews and sections", started)
     if connection.vendor == "postgresql":
         started = time.perf_counter()
@@ -337,7 +376,9 @@ def _weeks(plan: Plan) -> tuple[list[Week], list[Week]]:
 # --- topics, slots, reviews ------------------------------------------------------------------
 
 
-def _topics(weeks: list[Week], members: list[User], plan: Plan, rng: random.Random) -> list[Topic]:
+def _topics(
+    weeks: list[Week], members: list[User], past_weeks: int, plan: Plan, rng: random.Random
+) -> list[Topic]:
     count = len(weeks) * TOPICS_PER_WEEK
     papers = list(
         CandidatePaper.objects.filter(arxiv_id__startswith=ID_PREFIX)
@@ -347,6 +388,7 @@ def _topics(weeks: list[Week], members: list[User], plan: Plan, rng: random.Rand
     now = timezone.now()
     topics, presented, scheduled = [], [], []
     for index, week in enumerate(weeks):
+        group = members[active_window(index, past_weeks, len(members), plan.active)]
         for order in range(1, TOPICS_PER_WEEK + 1):
             number = index * TOPICS_PER_WEEK + order - 1
             paper = papers[number] if number < len(papers) else None
@@ -358,7 +400,7 @@ def _topics(weeks: list[Week], members: list[User], plan: Plan, rng: random.Rand
                     order=order,
                     title=paper.title if paper else f"Paper {number + 1}: a study of things",
                     paper=paper,
-                    presenter=None if unassigned or not members else rng.choice(members),
+                    presenter=None if unassigned or not group else rng.choice(group),
                     slides_url=(
                         f"https://slides.example.org/{week.pk}-{order}"
                         if week.starts_at < now
@@ -409,15 +451,18 @@ def _review_sections(rng: random.Random, english: bool) -> list[tuple[str, str]]
 
 
 def _slots_and_reviews(
-    topics: list[Topic], members: list[User], past_weeks: int, rng: random.Random
+    topics: list[Topic], members: list[User], past_weeks: int, plan: Plan, rng: random.Random
 ) -> int:
     """Slots for every topic; submitted reviews for past weeks; for coming weeks, a draft for
     each of the first members (the benchmark's clients), some slots taken, the rest open."""
     past_topics = topics[: past_weeks * TOPICS_PER_WEEK]
     coming_topics = topics[past_weeks * TOPICS_PER_WEEK :]
     slots: list[ReviewerSlot] = []
-    for topic in past_topics:
-        candidates = [m for m in members if m.pk != topic.presenter_id]
+    for position, topic in enumerate(past_topics):
+        group = members[
+            active_window(position // TOPICS_PER_WEEK, past_weeks, len(members), plan.active)
+        ]
+        candidates = [m for m in group if m.pk != topic.presenter_id]
         reviewers = rng.sample(candidates, min(SLOTS_PER_TOPIC, len(candidates)))
         for number in range(1, SLOTS_PER_TOPIC + 1):
             reviewer = reviewers[number - 1] if number <= len(reviewers) else None
@@ -433,7 +478,7 @@ def _slots_and_reviews(
     ]
     to_assign = len(coming) * 2 // 3
     drafts: list[ReviewerSlot] = []
-    queue = list(members)
+    queue = members[active_window(past_weeks, past_weeks, len(members), plan.active)]
     for slot in coming:
         if to_assign <= 0 or not queue:
             break

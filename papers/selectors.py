@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -36,6 +36,7 @@ from django.utils.translation import get_language
 from papers.models import CandidatePaper, Digest, DigestSource, PaperInterest, PaperSummary
 from papers.search import SearchQuery, search_form, search_query
 from papers.searchtext import TermGroup, find_snippet
+from seminar import versions
 from seminar.lib.markdown import RENDER_VERSION, render_markdown
 from seminar.models import Topic
 
@@ -295,11 +296,17 @@ class PoolPaginator(Paginator):
         self.count_queryset = count_queryset
         self.count_cap = count_cap
 
+    # Set by `pool_page` to read the count from the cache (one per data version and filters).
+    count_cached: Callable[[Callable[[], int]], int] | None = None
+
     @cached_property
     def count(self) -> int:
-        if self.count_cap is None:
-            return self.count_queryset.count()
-        return self.count_queryset[: self.count_cap + 1].count()
+        def counted() -> int:
+            if self.count_cap is None:
+                return self.count_queryset.count()
+            return self.count_queryset[: self.count_cap + 1].count()
+
+        return counted() if self.count_cached is None else self.count_cached(counted)
 
     @property
     def capped(self) -> bool:
@@ -313,6 +320,7 @@ def pool_page(
     page: int | str | None = 1,
     member: Any = None,
     per_page: int = POOL_PAGE_SIZE,
+    version: versions.Version | None = None,
 ) -> Page:
     """One page of the pool, its rows fetched: a count and a page query (for a search with
     more than `SEARCH_COUNT_CAP` matches sorted by date or votes, two statements around the
@@ -323,6 +331,9 @@ def pool_page(
     and sorted; with more, the matches are so frequent that walking the pool in page order
     reaches a page after a few dozen rows, while sorting them all would read thousands (by
     relevance on PostgreSQL: `_ranked_rows`).
+
+    With `version` (`seminar.versions`), the count is cached for that data version: it is
+    the same for every member and every page of these filters.
     """
     searching = bool(filters.terms)
     matching = filtered_pool(filters)
@@ -333,6 +344,12 @@ def pool_page(
         count_queryset=matching.order_by(),
         count_cap=SEARCH_COUNT_CAP if searching else None,
     )
+    if version is not None:
+        # The count depends on what filters the pool, not on the order or the page.
+        parts = (filters.query, filters.status, filters.seen_from, filters.seen_to)
+        paginator.count_cached = lambda counted: versions.cached(
+            "pool-count", *parts, filters.summary, build=counted, version=version
+        )
     page_obj = paginator.get_page(page)
     offset, end = max(page_obj.start_index() - 1, 0), page_obj.end_index()
     ranked = searching and filters.sort not in ("date", "votes", "interest")

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    JsonResponse,
+)
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
@@ -27,6 +36,7 @@ from papers.forms import (
 )
 from papers.models import CandidatePaper, Digest, DigestSource
 from papers.source_forms import DigestSourceForm
+from seminar import versions
 from seminar.lib.redirects import safe_next
 from seminar.permissions import is_member, is_organizer, organizer_required
 
@@ -218,21 +228,36 @@ def paper_list(request: HttpRequest) -> HttpResponse:
 def _render_pool(
     request: HttpRequest, *, add_form: PaperReferenceForm | None = None, status: int = 200
 ) -> HttpResponse:
-    form = PoolFilterForm(request.GET)
-    filters = form.filters()
-    page = selectors.pool_page(filters, page=request.GET.get("page"), member=request.user)
-    if add_form is None and is_organizer(request.user):
+    organizer = is_organizer(request.user)
+    if add_form is None and organizer:
         add_form = PaperReferenceForm()
+    version = versions.current()
+
+    def context() -> dict:
+        form = PoolFilterForm(request.GET)
+        filters = form.filters()
+        page = selectors.pool_page(
+            filters, page=request.GET.get("page"), member=request.user, version=version
+        )
+        return {"form": form, "filters": filters, "page": page, "papers": page.object_list}
+
+    # The search form, the count and the rows, per data version and viewer (their interest
+    # marks; the organizers' buttons), and per address: the query and page, and the forms'
+    # `next`, are all in it.
+    results = versions.cached_html(
+        request,
+        "pool-results",
+        request.get_full_path(),
+        request.user.pk,
+        organizer,
+        template="papers/_pool_results.html",
+        context=context,
+        version=version,
+    )
     return render(
         request,
         "papers/paper_list.html",
-        {
-            "form": form,
-            "filters": filters,
-            "page": page,
-            "papers": page.object_list,
-            "add_form": add_form,
-        },
+        {"results": results, "add_form": add_form},
         status=status,
     )
 
@@ -288,7 +313,39 @@ def paper_search_json(request: HttpRequest) -> JsonResponse:
 @login_required
 @require_GET
 def paper_detail(request: HttpRequest, arxiv_id: str) -> HttpResponse:
-    return _render_paper(request, arxiv_id)
+    """A paper's facts, summaries, programme, interest and thread. The content is cached per
+    viewer (their vote, marks and budget, organizers' forms, their comments' buttons), per
+    voting week (the budget resets) and per side of each of its weeks' start ("presented")."""
+    now = timezone.now()
+    version = versions.current()
+    # Under the version read just now, so a paper merged away since is not found.
+    paper, starts = versions.cached(
+        "paper-head", arxiv_id, build=lambda: _paper_head(arxiv_id), version=version
+    )
+    if paper is None:
+        raise Http404
+    body = versions.cached_html(
+        request,
+        "paper-body",
+        arxiv_id,
+        request.user.pk,
+        request.get_full_path(),
+        voting.vote_week(now)[0].isoformat(),
+        voting.weekly_budget(),
+        sum(start <= now for start in starts),
+        template="papers/_paper_body.html",
+        context=lambda: _paper_context(request, arxiv_id, now=now),
+        version=version,
+    )
+    return render(request, "papers/paper_detail.html", {"paper": paper, "paper_body": body})
+
+
+def _paper_head(arxiv_id: str) -> tuple[CandidatePaper | None, list]:
+    """The paper's title for the page's head, and when its weeks on the programme begin."""
+    paper = CandidatePaper.objects.only("pk", "arxiv_id", "title").filter(arxiv_id=arxiv_id).first()
+    if paper is None:
+        return None, []
+    return paper, [topic.week.starts_at for topic in selectors.paper_topics(paper)]
 
 
 def _render_paper(
@@ -299,31 +356,44 @@ def _render_paper(
     merge_form: PaperMergeForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
+    """The paper page with an organizer's refused form bound (not cached: what they typed)."""
+    context = _paper_context(
+        request, arxiv_id, now=timezone.now(), edit_form=edit_form, merge_form=merge_form
+    )
+    return render(request, "papers/paper_detail.html", context, status=status)
+
+
+def _paper_context(
+    request: HttpRequest,
+    arxiv_id: str,
+    *,
+    now: datetime,
+    edit_form: PaperEditForm | None = None,
+    merge_form: PaperMergeForm | None = None,
+) -> dict:
     paper = get_object_or_404(selectors.paper_detail(arxiv_id, member=request.user))
+    topics = selectors.paper_topics(paper)
+    for topic in topics:  # at the `now` the cache key was made with
+        topic.presented = topic.week.starts_at <= now
     organizer = is_organizer(request.user)
     if edit_form is None and organizer:
         edit_form = PaperEditForm.for_paper(paper)
     if merge_form is None and organizer:
         merge_form = PaperMergeForm.for_paper()
-    return render(
-        request,
-        "papers/paper_detail.html",
-        {
-            "paper": paper,
-            "summaries": selectors.paper_summaries(paper),
-            "topics": selectors.paper_topics(paper),
-            "interests": selectors.paper_interests(paper),
-            # Members' votes (#13): the count, whether this member voted, their budget.
-            "vote_count": paper.member_votes.count(),
-            "my_vote": voting.member_vote(member=request.user, paper=paper),
-            "vote_status": voting.vote_status(member=request.user),
-            "edit_form": edit_form,
-            "merge_form": merge_form,
-            "can_fetch": organizer and bool(services.missing_metadata_fields(paper)),
-            "edited_labels": _field_labels(paper.edited_fields or ()) if organizer else [],
-        },
-        status=status,
-    )
+    return {
+        "paper": paper,
+        "summaries": selectors.paper_summaries(paper),
+        "topics": topics,
+        "interests": selectors.paper_interests(paper),
+        # Members' votes (#13): the count, whether this member voted, their budget.
+        "vote_count": paper.member_votes.count(),
+        "my_vote": voting.member_vote(member=request.user, paper=paper),
+        "vote_status": voting.vote_status(member=request.user, now=now),
+        "edit_form": edit_form,
+        "merge_form": merge_form,
+        "can_fetch": organizer and bool(services.missing_metadata_fields(paper)),
+        "edited_labels": _field_labels(paper.edited_fields or ()) if organizer else [],
+    }
 
 
 @organizer_required

@@ -172,6 +172,14 @@ def weeks_with_content() -> QuerySet[Week]:
     )
 
 
+def has_own_draft(*, week_id: int, user) -> bool:
+    """Whether `user` wrote a draft in this week: the week page shows a draft to its author
+    alone, and its autosaved text changes without a new data version."""
+    return Review.objects.filter(
+        slot__topic__week_id=week_id, author_id=user.pk, status=Review.Status.DRAFT
+    ).exists()
+
+
 def visible_review(slot: ReviewerSlot, user) -> Review | None:
     """The slot's review if this user may read it (the rule is `can_read_review`'s)."""
     review = slot.current_review

@@ -6,6 +6,7 @@ redirects; a rejected form is rendered again, bound, so nothing typed is lost.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from django.contrib import messages
@@ -15,13 +16,16 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from papers.models import CandidatePaper
 from reviews import pages, services, weekpage
-from reviews.forms import section_formset
+from reviews.forms import render_field, section_formset
 from reviews.permissions import can_export_week, can_write_review_for, is_member
 from reviews.selectors import latest_summary, slot_state, weeks_with_content
+from seminar import versions
 from seminar.conflicts import REVIEWER, same_week_conflict
 from seminar.lib.redirects import safe_next
 from seminar.models import ReviewerSlot, Week
@@ -38,9 +42,36 @@ def _slot(pk: int) -> ReviewerSlot:
     )
 
 
+# What the editor shows of a slot and its topic, week, term and people: the columns of the
+# five-table join are most of the cost of reading it. The paper is read by the summary panel
+# (cached), and the review in full (it is the draft being edited).
+_EDITOR_FIELDS = (
+    "topic__week__term__name",
+    "topic__week__number",
+    "topic__week__starts_at",
+    "topic__week__review_deadline",
+    "topic__week__late_policy",
+    "topic__order",
+    "topic__title",
+    "topic__paper_id",
+    "topic__presenter__name",
+    "topic__presenter__email",
+    "number",
+    "reviewer__name",
+    "reviewer__email",
+    *(f"review__{field}" for field in ("author", "status", "is_late", "created_at", "updated_at")),
+    "review__submitted_at",
+)
+
+
 def _slot_for_writing(request: HttpRequest, pk: int) -> ReviewerSlot:
-    """The slot whose review this member may write, or 403."""
-    slot = _slot(pk)
+    """The slot whose review this member may write (with what the editor shows), or 403."""
+    slot = get_object_or_404(
+        ReviewerSlot.objects.select_related(
+            "topic__week__term", "topic__presenter", "reviewer", "review"
+        ).only(*_EDITOR_FIELDS),
+        pk=pk,
+    )
     if not can_write_review_for(request.user, slot):
         raise PermissionDenied
     return slot
@@ -136,6 +167,54 @@ def _editor_messages() -> dict[str, str]:
     }
 
 
+def _summary_context(topic) -> dict[str, object]:
+    paper = None
+    if topic.paper_id is not None:
+        paper = CandidatePaper.objects.only(
+            "arxiv_id", "title", "authors", "hf_url", "arxiv_url"
+        ).get(pk=topic.paper_id)
+        topic.paper = paper
+    return {"paper": paper, "summary": latest_summary(topic) if paper else None}
+
+
+def _section_row(form) -> dict[str, object]:
+    """What `reviews/_section_form.html` shows of one section form, its inputs rendered
+    without the widget templates (`render_field`)."""
+    heading, body = form["heading"], form["body"]
+    errors = form.errors if form.is_bound else {}
+    return {
+        "prefix": form.prefix,
+        "heading": render_field(heading),
+        "heading_id": heading.id_for_label,
+        "heading_errors": errors.get("heading", ()),
+        "body": render_field(body),
+        "body_id": body.id_for_label,
+        "body_errors": errors.get("body", ()),
+        "text": body.value() or "",
+    }
+
+
+def _section_labels() -> dict[str, str]:
+    return {
+        "heading": _("Heading"),
+        "text": _("Text"),
+        "preview": _("Preview"),
+        "up": _("Move up"),
+        "up_long": _("Move section up"),
+        "down": _("Move down"),
+        "down_long": _("Move section down"),
+        "remove": _("Remove"),
+        "remove_long": _("Remove section"),
+    }
+
+
+@functools.cache
+def _editor_media() -> str:
+    """The section widgets' scripts: the same tags for every editor (static file names are
+    fixed while the process runs)."""
+    return mark_safe(str(section_formset().media))
+
+
 def _render_editor(
     request: HttpRequest,
     slot: ReviewerSlot,
@@ -153,19 +232,33 @@ def _render_editor(
     closed = deadline_passed and (
         (review is not None and review.is_submitted) or week.late_policy == Week.LatePolicy.REFUSE
     )
+    topic = slot.topic
     context = {
         "slot": slot,
-        "topic": slot.topic,
+        "topic": topic,
         "week": week,
         "review": review,
         "formset": formset,
+        "management_form": mark_safe("".join(map(render_field, formset.management_form))),
+        "section_rows": [_section_row(form) for form in formset],
+        "empty_row": _section_row(formset.empty_form),
+        "labels": _section_labels(),
+        "media": _editor_media(),
         "version": services.version_of(review) if version is None else version,
         "errors": errors or [],
         "note": note,
         "state": slot_state(slot, now),
         "deadline_passed": deadline_passed,
         "closed": closed,
-        "summary": latest_summary(slot.topic),
+        # The paper's panel is the same for every reviewer of the topic: rendered once per
+        # data version. The draft itself is never cached (its autosave bumps no version).
+        "summary_panel": versions.cached_html(
+            request,
+            "review-editor-summary",
+            topic.pk,
+            template="reviews/_editor_summary.html",
+            context=lambda: _summary_context(topic),
+        ),
         "autosave": not closed and (review is None or not review.is_submitted),
         "is_own": slot.reviewer_id == request.user.pk,
         "editor_messages": _editor_messages(),
@@ -179,7 +272,8 @@ def review_edit(request: HttpRequest, pk: int) -> HttpResponse:
     review = slot.current_review
     if request.method != "POST":
         if review is not None:
-            sections = [weekpage.ReviewSection(s.heading, s.body) for s in review.sections.all()]
+            rows = review.sections.order_by("order").values_list("heading", "body")
+            sections = [weekpage.ReviewSection(heading, body) for heading, body in rows]
         else:
             headings = services.headings_for_new_review(member=slot.reviewer)
             sections = [weekpage.ReviewSection(h, "") for h in headings]

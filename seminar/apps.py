@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 def after_migrate(sender: AppConfig, using: str = DEFAULT_DB_ALIAS, **kwargs) -> None:
     """After every `migrate`: create the worker's missing beat schedules (seminar/beat.py),
+    (re)install the data-version triggers on every table (seminar/versions.py),
     and bring the organizers group back to its allow-list, stripping the denied permissions
     (seminar/permissions.py), so existing deployments are fixed without a data migration and
     a grant made by hand in the admin does not last.
@@ -20,11 +21,16 @@ def after_migrate(sender: AppConfig, using: str = DEFAULT_DB_ALIAS, **kwargs) ->
     if using != DEFAULT_DB_ALIAS or not with_models or sender is not with_models[-1]:
         return
     # Imported here: this module is loaded before the app registry can import models.
+    from django.db import connections
+
     from seminar.beat import ensure_beat_schedules
     from seminar.services import ensure_organizers_group
+    from seminar.versions import install_triggers
 
     ensure_organizers_group()
     ensure_beat_schedules()
+    # Tables added by this migration get their data-version trigger too.
+    install_triggers(connections[using])
 
 
 class SeminarConfig(AppConfig):

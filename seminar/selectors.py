@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from django.db.models import Case, F, Prefetch, QuerySet, Value, When
 from django.utils import timezone
@@ -43,6 +43,11 @@ def latest_week(weeks: QuerySet[Week] | None = None) -> Week | None:
 
 def _start_of_day(now: datetime) -> datetime:
     return timezone.localtime(now, group_zone()).replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def archive_day(now: datetime) -> date:
+    """The group's day that cuts the archive into coming and past weeks."""
+    return _start_of_day(now).date()
 
 
 def weeks_for_archive(now: datetime | None = None) -> QuerySet[Week]:

@@ -1,24 +1,28 @@
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.timesince import timeuntil
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from reviews import selectors as review_selectors
 from reviews.selectors import dashboard_for
-from seminar import selectors, services
+from seminar import selectors, services, versions
 from seminar.adapters import forget_invitation, remember_invitation
 from seminar.forms import InvitationForm, ProfileForm
 from seminar.lib.redirects import safe_next
-from seminar.models import Invitation, User
+from seminar.models import Invitation, User, Week
 from seminar.permissions import is_organizer, organizer_required
 from seminar.scheduling.attention import needs_attention
 
@@ -29,44 +33,143 @@ WEEKS_PER_PAGE = 20
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """The member's dashboard: next week, their slots and presentations, slots to take; for
-    organizers, above it, what needs their attention this week."""
+    organizers, above it, what needs their attention this week.
+
+    Both parts are cached for the data's version and the minute: their "3 hours left" texts
+    and what has passed (a deadline, a meeting) change with the minute, nothing finer. The
+    member's part is theirs alone (their slots, offers, questions and buttons); the attention
+    card is the same for every organizer and only ever looked up for one."""
     now = timezone.now()
-    dashboard = dashboard_for(request.user, now)
-    attention = needs_attention(now=now) if is_organizer(request.user) else None
-    return render(
+    version = versions.current()
+    minute = now.replace(second=0, microsecond=0).isoformat()
+    attention = None
+    if is_organizer(request.user):
+        attention = versions.cached_html(
+            request,
+            "home-attention",
+            minute,
+            template="seminar/_home_attention.html",
+            context=lambda: {"attention": needs_attention(now=now)},
+            version=version,
+        )
+    mine = versions.cached_html(
         request,
-        "seminar/home.html",
-        {"week": dashboard.week, "dashboard": dashboard, "now": now, "attention": attention},
+        "home-member",
+        request.user.pk,
+        minute,
+        request.get_full_path(),
+        template="seminar/_home_member.html",
+        context=lambda: _home_member_context(request.user, now),
+        version=version,
     )
+    return render(request, "seminar/home.html", {"attention": attention, "mine": mine})
+
+
+def _home_member_context(user: User, now) -> dict:
+    dashboard = dashboard_for(user, now)
+    return {"week": dashboard.week, "dashboard": dashboard, "now": now}
 
 
 @login_required
 def week_list(request: HttpRequest) -> HttpResponse:
     """Every week as a calendar reads them: the coming ones first, soonest first, then the
-    past ones newest first, in runs of one term; a page at a time (five years are 250 weeks)."""
+    past ones newest first, in runs of one term; a page at a time (five years are 250 weeks).
+
+    The same for every member: cached per page and the group's day (a week moves from
+    "coming" to "past", and "next meeting" to the week after, when the day changes)."""
     now = timezone.now()
-    page = Paginator(selectors.weeks_for_archive(now), WEEKS_PER_PAGE).get_page(
-        request.GET.get("page")
+    raw_page = request.GET.get("page")
+    try:
+        # The paginator reads the page as int() does (junk is page 1): one key per page.
+        page_key: int | None = int(raw_page) if raw_page is not None else None
+    except ValueError:
+        page_key = None
+    archive = versions.cached_html(
+        request,
+        "archive",
+        page_key,
+        selectors.archive_day(now).isoformat(),
+        template="seminar/_archive_body.html",
+        context=lambda: _archive_context(raw_page, now),
     )
+    return render(request, "seminar/week_list.html", {"archive": archive})
+
+
+def _archive_context(raw_page: str | None, now: datetime) -> dict:
+    page = Paginator(selectors.weeks_for_archive(now), WEEKS_PER_PAGE).get_page(raw_page)
     weeks = review_selectors.add_review_counts(page.object_list)
     groups = selectors.group_archive_weeks(weeks, now=now, first_page=page.number == 1)
-    return render(
-        request,
-        "seminar/week_list.html",
-        {
-            "groups": groups,
-            "coming": [g for g in groups if g.coming],
-            "past": [g for g in groups if not g.coming],
-            "page": page,
-            "now": now,
-        },
-    )
+    return {
+        "groups": groups,
+        "coming": [g for g in groups if g.coming],
+        "past": [g for g in groups if not g.coming],
+        "page": page,
+        "now": now,
+    }
 
 
 @login_required
 def week_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    week = get_object_or_404(review_selectors.weeks_with_content(), pk=pk)
-    return render(request, "seminar/week_detail.html", {"week": week, "now": timezone.now()})
+    """A week's topics, reviews and threads. Its content is cached per viewer (their buttons,
+    the reviews the visibility rule lets them read, their reactions) and per phase of the
+    clock (see `_week_clock`); not for a viewer with a draft here: autosave changes its text,
+    shown to them, without a new data version."""
+    now = timezone.now()
+    user = request.user
+    version = versions.current()
+    # Under the version read just now, so a week removed since is not found; with whether
+    # the viewer has a draft here (a draft made or deleted is a new version), in one lookup.
+    week, has_draft = versions.cached(
+        "week-viewer", pk, user.pk, build=lambda: _week_for_viewer(pk, user), version=version
+    )
+    if week is None:
+        raise Http404
+
+    def read() -> Week:
+        return review_selectors.weeks_with_content().get(pk=pk)
+
+    def shared() -> dict:
+        # The same rows for every viewer (a new one builds their page from them, no query);
+        # drafts' texts are in them as of the version, read by nobody on this path.
+        return {"week": versions.cached("week-content", pk, build=read, version=version)}
+
+    if has_draft:
+        body = render_to_string("seminar/_week_body.html", {"week": read(), "now": now}, request)
+    else:
+        body = versions.cached_html(
+            request,
+            "week-body",
+            pk,
+            user.pk,
+            request.get_full_path(),
+            *_week_clock(week, now),
+            template="seminar/_week_body.html",
+            context=lambda: {**shared(), "now": now},
+            version=version,
+        )
+    return render(
+        request, "seminar/week_detail.html", {"week": week, "now": now, "week_body": body}
+    )
+
+
+def _week_for_viewer(pk: int, user: User) -> tuple[Week | None, bool]:
+    week = Week.objects.select_related("term").filter(pk=pk).first()
+    if week is None:
+        return None, False
+    return week, review_selectors.has_own_draft(week_id=pk, user=user)
+
+
+def _week_clock(week: Week, now: datetime) -> tuple[object, ...]:
+    """What the week page shows that changes with time alone: which side of the review
+    deadline and of the meeting's start `now` is on (claiming, releasing, offering, asking,
+    the visibility rule, "passed"; the rules compare with <, <= and >=, hence three sides),
+    and the "3 hours left" text before the deadline."""
+
+    def side(moment: datetime) -> int:
+        return (now > moment) - (now < moment)
+
+    left = timeuntil(week.review_deadline, now) if week.review_deadline > now else ""
+    return side(week.review_deadline), side(week.starts_at), left
 
 
 @require_POST

@@ -131,9 +131,15 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "seminar.User"
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's model backend that also reads whether the member organizes (one query a page).
+    "seminar.permissions.MemberBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
+    # Sessions signed in before MemberBackend name this one; it keeps them signed in.
+    "django.contrib.auth.backends.ModelBackend",
 ]
+# Sessions are read from the cache (no query per page) and written through to the database,
+# which answers when the cache misses or is down (see SESSION_CACHE_ALIAS below).
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -324,6 +330,12 @@ if env.str("CACHE_URL", default=""):
         CACHES["default"].setdefault("OPTIONS", {})
         CACHES["default"]["OPTIONS"].setdefault("socket_connect_timeout", 1)
         CACHES["default"]["OPTIONS"].setdefault("socket_timeout", 1)
+# Sessions in a cache of their own (same server, own key prefix): clearing the pages' cache
+# does not send every signed-in member's next request to the database.
+CACHES["sessions"] = {**CACHES["default"], "KEY_PREFIX": "session"}
+if CACHES["sessions"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache":
+    CACHES["sessions"]["LOCATION"] = "sessions"  # locmem caches share one store per location
+SESSION_CACHE_ALIAS = "sessions"
 
 # Production hardening. Each can be relaxed from the environment (e.g. behind a TLS proxy).
 SECURE_PROXY_SSL_HEADER = (

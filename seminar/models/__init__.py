@@ -55,6 +55,9 @@ from seminar.models.reminders import (
 from seminar.models.swaps import (
     SlotOffer,
 )
+from seminar.models.versions import (
+    DataVersion,
+)
 
 __all__ = [
     "INVITATION_LIFETIME",
@@ -63,6 +66,7 @@ __all__ = [
     "ChatChannel",
     "ChatDelivery",
     "Comment",
+    "DataVersion",
     "FormSubmission",
     "IncomingChange",
     "Invitation",

@@ -16,14 +16,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db.models import Count, Q
+from django.db.models import Count, Min, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy
 
 from reviews.models import Review
-from seminar.models import ReviewerSlot, Term, Topic, User
+from seminar.models import ReviewerSlot, Term, Topic, User, Week
 
 
 @dataclass
@@ -165,25 +165,62 @@ def bucket_index(offset: timedelta) -> int:
     return len(BUCKETS) - 1
 
 
-def arrival_buckets(*, term: Term | None, viewer: User | None) -> list[Bucket]:
+@dataclass(frozen=True)
+class Arrivals:
+    """How many submitted reviews arrived in each bucket: the group's, and each author's."""
+
+    group: list[int]
+    by_author: dict[int, list[int]]
+
+    def buckets(self, viewer: User | None) -> list[Bucket]:
+        """The chart's buckets, with `viewer`'s own counts (none for nobody)."""
+        mine = self.by_author.get(viewer.pk, []) if viewer is not None else []
+        return [
+            Bucket(
+                label=str(label),
+                late=late,
+                group=self.group[i],
+                mine=mine[i] if mine else 0,
+            )
+            for i, (_upper, label, late) in enumerate(BUCKETS)
+        ]
+
+
+def arrivals(*, term: Term | None) -> Arrivals:
     """Submitted reviews (of `term`, or all) by arrival relative to their deadline, for the
-    group and for `viewer` (one query)."""
+    group and per author (one query)."""
     reviews = Review.objects.filter(status=Review.Status.SUBMITTED, submitted_at__isnull=False)
     if term is not None:
         reviews = reviews.filter(slot__topic__week__term=term)
     group = [0] * len(BUCKETS)
-    mine = [0] * len(BUCKETS)
+    by_author: dict[int, list[int]] = {}
     for submitted_at, deadline, author_id in reviews.values_list(
         "submitted_at", "slot__topic__week__review_deadline", "author_id"
     ):
         index = bucket_index(submitted_at - deadline)
         group[index] += 1
-        if viewer is not None and author_id == viewer.pk:
-            mine[index] += 1
-    return [
-        Bucket(label=str(label), late=late, group=group[i], mine=mine[i])
-        for i, (_upper, label, late) in enumerate(BUCKETS)
-    ]
+        if author_id is not None:
+            by_author.setdefault(author_id, [0] * len(BUCKETS))[index] += 1
+    return Arrivals(group=group, by_author=by_author)
+
+
+def arrival_buckets(*, term: Term | None, viewer: User | None) -> list[Bucket]:
+    """Submitted reviews (of `term`, or all) by arrival relative to their deadline, for the
+    group and for `viewer` (one query)."""
+    return arrivals(term=term).buckets(viewer)
+
+
+def next_change(now: datetime) -> datetime | None:
+    """The first moment after `now` at which the counts change with no write at all: a
+    week begins (its talks count) or a review deadline passes (missing reviews count).
+    None when no such moment is ahead. One query."""
+    bounds = Week.objects.aggregate(
+        start=Min("starts_at", filter=Q(starts_at__gt=now)),
+        # `missing` counts deadlines strictly before now: one at `now` still changes.
+        deadline=Min("review_deadline", filter=Q(review_deadline__gte=now)),
+    )
+    moments = [moment for moment in bounds.values() if moment is not None]
+    return min(moments) if moments else None
 
 
 @dataclass(frozen=True)

@@ -110,7 +110,7 @@ def schedule_board(
     history, and the top of the agenda for the topic picker (at most fourteen queries).
     Weeks of closed terms only when `include_closed`."""
     weeks = list(board_weeks(now, include_closed=include_closed)[:limit])
-    participation = load_participation(dates=[local_date(w.starts_at) for w in weeks])
+    participation = load_participation(dates=[local_date(w.starts_at) for w in weeks], weeks=weeks)
     conflicts = find_conflicts(weeks=weeks, unavailable=participation.unavailable)
     history: dict[int, list[AssignmentChange]] = defaultdict(list)
     changes = (

@@ -8,6 +8,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass, fields
 from datetime import date
 
+from django.db.models import Max, Q
 from django.utils.translation import gettext as _
 
 from papers.models import PaperInterest
@@ -25,21 +26,52 @@ from seminar.scheduling.fairness import (
 from seminar.scheduling.people import PRESENTER, REVIEWER
 
 
-def load_participation(*, dates: Iterable[date]) -> Participation:
-    """Active members, every presenter and reviewer role ever, and who is away on `dates`
-    (four queries)."""
+def load_participation(
+    *, dates: Iterable[date], weeks: Collection[Week] | None = None
+) -> Participation:
+    """Active members, their presenter and reviewer roles, and who is away on `dates`.
+
+    Without `weeks`, every role ever (four queries). With `weeks` (those suggestions are made
+    for), only what ranking them reads, a fixed amount however many years are stored (six
+    queries): every role from the earliest of them on and in their terms, and before that
+    each member's latest week in each role, the nearest one to any of them (`rank_members`
+    reads the nearest week in the role and the counts in the week's term).
+    """
     members = list(User.objects.filter(is_active=True).order_by("name", "email"))
+    topics = Topic.objects.filter(presenter__isnull=False)
+    slots = ReviewerSlot.objects.filter(reviewer__isnull=False)
+    earlier: list[Assignment] = []
+    if weeks:
+        start = min(week.starts_at for week in weeks)
+        terms = {week.term_id for week in weeks}
+        recent = Q(week__starts_at__gte=start) | Q(week__term_id__in=terms)
+        earlier = [
+            Assignment(member, PRESENTER, 0, 0, last, 0)
+            for member, last in topics.exclude(recent)
+            .values_list("presenter_id")
+            .annotate(last=Max("week__starts_at"))
+        ]
+        earlier += [
+            Assignment(member, REVIEWER, 0, 0, last, 0)
+            for member, last in slots.exclude(
+                Q(topic__week__starts_at__gte=start) | Q(topic__week__term_id__in=terms)
+            )
+            .values_list("reviewer_id")
+            .annotate(last=Max("topic__week__starts_at"))
+        ]
+        topics = topics.filter(recent)
+        slots = slots.filter(
+            Q(topic__week__starts_at__gte=start) | Q(topic__week__term_id__in=terms)
+        )
     assignments = [
         Assignment(member, PRESENTER, week, term, starts_at, topic)
-        for member, week, term, starts_at, topic in Topic.objects.filter(
-            presenter__isnull=False
-        ).values_list("presenter_id", "week_id", "week__term_id", "week__starts_at", "pk")
+        for member, week, term, starts_at, topic in topics.values_list(
+            "presenter_id", "week_id", "week__term_id", "week__starts_at", "pk"
+        )
     ]
     assignments += [
         Assignment(member, REVIEWER, week, term, starts_at, topic)
-        for member, week, term, starts_at, topic in ReviewerSlot.objects.filter(
-            reviewer__isnull=False
-        ).values_list(
+        for member, week, term, starts_at, topic in slots.values_list(
             "reviewer_id",
             "topic__week_id",
             "topic__week__term_id",
@@ -52,7 +84,9 @@ def load_participation(*, dates: Iterable[date]) -> Participation:
         "member_id", "date"
     ):
         unavailable[member_id].add(day)
-    return Participation(members=members, assignments=assignments, unavailable=unavailable)
+    return Participation(
+        members=members, assignments=earlier + assignments, unavailable=unavailable
+    )
 
 
 @dataclass(frozen=True)
@@ -112,7 +146,9 @@ def suggest_presenters(
     to present its paper come first, with the reason "Volunteered to present" (`volunteers`:
     their ids, loaded from the topic's paper when not given)."""
     week = topic.week
-    participation = participation or load_participation(dates=[local_date(week.starts_at)])
+    participation = participation or load_participation(
+        dates=[local_date(week.starts_at)], weeks=[week]
+    )
     if volunteers is None:
         volunteers = load_volunteers(paper_ids=[topic.paper_id]).get(topic.paper_id, set())
     presenter_id, reviewers = _topic_people(topic)
@@ -131,7 +167,9 @@ def suggest_reviewers(
     its reviewers, nor (when the week refuses it, `seminar.conflicts`) anyone presenting in
     the week."""
     week = topic.week
-    participation = participation or load_participation(dates=[local_date(week.starts_at)])
+    participation = participation or load_participation(
+        dates=[local_date(week.starts_at)], weeks=[week]
+    )
     presenter_id, reviewers = _topic_people(topic)
     exclude = reviewers | ({presenter_id} if presenter_id else set())
     if week.same_week_policy == Week.SameWeekPolicy.REFUSE:

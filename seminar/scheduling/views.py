@@ -24,9 +24,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from papers import services as papers_services
 from papers.models import CandidatePaper
-from seminar import scheduling
+from seminar import scheduling, versions
 from seminar.lib.redirects import safe_next
-from seminar.meetings import MEETING_TIME, local_date
+from seminar.meetings import MEETING_TIME, group_zone, local_date
 from seminar.models import ReviewerSlot, SlotOffer, Term, Topic, Week
 from seminar.permissions import is_organizer, organizer_required
 from seminar.scheduling import swaps as swap_rules
@@ -73,11 +73,53 @@ def _render_board(
     term_preview: list[tuple[date, bool]] | None = None,
     term_edit_form: tuple[int, TermEditForm] | None = None,
 ) -> HttpResponse:
+    forms = {
+        "week_form": week_form,
+        "topic_forms": topic_forms,
+        "term_form": term_form,
+        "term_preview": term_preview,
+        "term_edit_form": term_edit_form,
+    }
     include_closed = request.GET.get("closed") == "1"
+    all_terms = request.GET.get("terms") == "all"
+    if any(value is not None for value in forms.values()):
+        # A refused form is drawn again with what was typed: never from the cache.
+        context = _board_context(include_closed=include_closed, all_terms=True, **forms)
+        return render(request, "seminar/schedule.html", context)
+    # The same for every organizer until the data changes (seminar.versions); the weeks
+    # shown, the forms' defaults and the agenda's vote weights move with the clock.
+    hour = timezone.localtime(timezone.now(), group_zone()).strftime("%Y-%m-%d %H")
+    board_html = versions.cached_html(
+        request,
+        "board",
+        include_closed,
+        all_terms,
+        hour,
+        template="seminar/_schedule_body.html",
+        context=lambda: _board_context(include_closed=include_closed, all_terms=all_terms),
+    )
+    return render(request, "seminar/schedule.html", {"board_html": board_html})
+
+
+# Ended or closed terms listed on the board's terms card (with their edit forms), the latest
+# first, unless all are asked for: years of terms would make the board grow with the archive.
+EARLIER_TERMS_SHOWN = 3
+
+
+def _board_context(
+    *,
+    include_closed: bool,
+    all_terms: bool = False,
+    week_form: WeekBulkForm | None = None,
+    topic_forms: dict[int, AddTopicForm] | None = None,
+    term_form: TermForm | None = None,
+    term_preview: list[tuple[date, bool]] | None = None,
+    term_edit_form: tuple[int, TermEditForm] | None = None,
+) -> dict:
     board = scheduling.schedule_board(include_closed=include_closed)
     term = current_term()
-    all_terms = list(Term.objects.annotate(week_count=Count("weeks")).order_by("-starts_on"))
-    open_terms = [t for t in all_terms if not t.is_closed]
+    terms_listed = list(Term.objects.annotate(week_count=Count("weeks")).order_by("-starts_on"))
+    open_terms = [t for t in terms_listed if not t.is_closed]
     if term is not None and term.closed_at is not None:
         term = open_terms[0] if open_terms else None
     # What the forms start with: the defaults of the term selected first (an emptied field
@@ -92,8 +134,12 @@ def _render_board(
         week_form = WeekBulkForm(
             initial={"term": term.pk if term else None, "count": 1, **week_defaults}
         )
+    today = local_date(timezone.now())
+    current = [t for t in terms_listed if not t.is_closed and (t.ends_on or today) >= today]
+    earlier = [t for t in terms_listed if t not in current][:EARLIER_TERMS_SHOWN]
+    shown_terms = terms_listed if all_terms else [t for t in terms_listed if t in current + earlier]
     # Each term's edit form on the terms card: the refused one bound, the others fresh.
-    for each in all_terms:
+    for each in shown_terms:
         if term_edit_form is not None and term_edit_form[0] == each.pk:
             each.edit_form = term_edit_form[1]
         else:
@@ -114,22 +160,20 @@ def _render_board(
             initial={"slot_count": scheduling.DEFAULT_SLOT_COUNT},
             auto_id=f"id_week{row.week.pk}_%s",
         )
-    return render(
-        request,
-        "seminar/schedule.html",
-        {
-            "board": board,
-            "week_form": week_form,
-            "terms": all_terms,
-            "open_terms": open_terms,
-            "has_closed_terms": len(open_terms) < len(all_terms),
-            "include_closed": include_closed,
-            "term_form": term_form,
-            "term_preview": term_preview,
-            "current_term": term,
-            "max_slots": scheduling.MAX_SLOT_COUNT,
-        },
-    )
+    return {
+        "board": board,
+        "week_form": week_form,
+        "terms": terms_listed,
+        "board_terms": shown_terms,
+        "terms_not_shown": len(terms_listed) - len(shown_terms),
+        "open_terms": open_terms,
+        "has_closed_terms": len(open_terms) < len(terms_listed),
+        "include_closed": include_closed,
+        "term_form": term_form,
+        "term_preview": term_preview,
+        "current_term": term,
+        "max_slots": scheduling.MAX_SLOT_COUNT,
+    }
 
 
 @organizer_required

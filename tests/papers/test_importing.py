@@ -148,6 +148,9 @@ def test_retrying_a_partial_import_adds_the_missing_paper_only(refuse_title_in_d
     digest = import_digest_text(text=text, origin="mixed.md")
     with connection.cursor() as cursor:  # the rule is lifted, e.g. by a fixed deployment
         if connection.vendor == "postgresql":
+            # The import's writes have their data-version triggers pending (seminar.versions):
+            # PostgreSQL alters no table with pending trigger events, so fire them first.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute("ALTER TABLE papers_candidatepaper DROP CONSTRAINT test_refused_title")
         else:
             cursor.execute("DROP TRIGGER test_refused_title")

@@ -40,7 +40,8 @@ def _papers(count: int) -> list[CandidatePaper]:
 
 
 def _listed(response) -> list[str]:
-    return [paper.arxiv_id for paper in response.context["papers"]]
+    # From the HTML: a page served from the cache has no template context to read.
+    return re.findall(r'class="card pool-item" data-arxiv-id="([^"]+)"', response.content.decode())
 
 
 # --- the list -------------------------------------------------------------------------------
@@ -59,8 +60,8 @@ def test_the_list_takes_the_same_queries_for_one_paper_or_three(
     for paper in _papers(count):
         PaperInterest.objects.create(paper=paper, member=other_member, kind="hear")
         PaperInterest.objects.create(paper=paper, member=member, kind="present")
-    # Session, member, organizer check, count, page.
-    with django_assert_num_queries(5):
+    # Member (with the organizer check), data version, count, page.
+    with django_assert_num_queries(4):
         response = member_client.get(LIST)
     assert response.status_code == 200
     assert len(response.context["papers"]) == count
@@ -74,7 +75,7 @@ def test_a_search_page_takes_the_same_queries_for_one_paper_or_three(
         for paper in _papers(count):
             paper.title = f"강화 학습 {paper.pk}"
             paper.save()
-        with django_assert_num_queries(5):
+        with django_assert_num_queries(4):
             response = member_client.get(LIST, {"q": "강화 학습", "sort": "interest"})
         assert len(response.context["papers"]) == count
 

@@ -29,6 +29,13 @@ class Command(BaseCommand):
             default=fake_data.DEFAULT_PASSWORD,
             help="every generated member's password",
         )
+        parser.add_argument(
+            "--scale",
+            type=int,
+            default=1,
+            help="N times the history: N x the weeks, the papers and the members who were ever "
+            "in the group (the group at any one time and the coming weeks stay as they are)",
+        )
         parser.add_argument("--seed", type=int, default=7, help="random seed")
         parser.add_argument(
             "--if-absent", action="store_true", help="do nothing if generated data is there"
@@ -55,15 +62,18 @@ class Command(BaseCommand):
                 "Generated data is present already: use --reset to replace it, --if-absent to "
                 "keep it, --wipe to delete it."
             )
+        if options["scale"] < 1:
+            raise CommandError("--scale is at least 1.")
         weeks = options["weeks"]
-        plan = fake_data.Plan(
+        plan = fake_data.scaled_plan(
+            options["scale"],
             weeks=weeks if weeks is not None else options["years"] * fake_data.WEEKS_PER_YEAR,
             upcoming=options["upcoming"],
             members=options["members"],
             papers=options["papers"],
-            password=options["password"],
-            seed=options["seed"],
         )
+        plan.password = options["password"]
+        plan.seed = options["seed"]
         report = fake_data.generate(plan, log=lambda line: self.stdout.write(f"  {line}"))
         counts = ", ".join(f"{value} {name}" for name, value in report.counts.items())
         self.stdout.write(
