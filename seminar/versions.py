@@ -283,9 +283,15 @@ def cached_html(
     def render() -> str:
         return render_to_string(template, {**context(), "csrf_token": CSRF_MARKER}, request)
 
-    html = cached(name, *parts, build=render, version=version)
+    html = visitors_own(cached(name, *parts, build=render, version=version), request)
+    return mark_safe(html)  # rendered by our own template, escaped there
+
+
+def visitors_own(html: str, request: HttpRequest) -> str:
+    """HTML rendered once for many made this visitor's: their CSRF token where the marker
+    is, and new one-time form tokens."""
     if CSRF_MARKER in html:
         html = html.replace(CSRF_MARKER, get_token(request))
     if 'name="form_token"' in html:
         html = _FORM_TOKEN.sub(lambda match: f"{match[1]}{uuid.uuid4()}{match[2]}", html)
-    return mark_safe(html)  # rendered by our own template, escaped there
+    return html

@@ -142,6 +142,17 @@ FIXED_INSTANT = datetime(2027, 3, 3, 10, 0, tzinfo=_SEOUL)
 
 
 @pytest.fixture
+def empty_cache():
+    """The pages' cache emptied before and after the test (seminar.versions keys never come
+    back, but a test counting queries or builds must start from nothing)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
 def fixed_clock():
     """The clock moved to FIXED_INSTANT, ticking from there."""
     with time_machine.travel(FIXED_INSTANT, tick=True):

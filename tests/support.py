@@ -45,3 +45,12 @@ def wait_for(predicate, *, timeout: float = 30.0, process: subprocess.Popen | No
             raise AssertionError(f"the process ended early:\n{output}")
         time.sleep(0.05)
     raise AssertionError("timed out waiting")
+
+
+def signed_in(user) -> Any:
+    """A test client of its own, signed in as `user` (several members side by side)."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return client

@@ -184,20 +184,30 @@ def _versioned(
 EXPORT_CACHE_CONTROL = "private, no-cache"
 
 
+def _export(
+    request: HttpRequest, *parts: object, filename: str, content_type: str, build
+) -> HttpResponse:
+    """A download built once per data version and `parts`, 304 when the browser has it."""
+    return _versioned(
+        request,
+        *parts,
+        build=build,
+        respond=lambda body: _attachment(HttpResponse(body, content_type=content_type), filename),
+        cache_control=EXPORT_CACHE_CONTROL,
+    )
+
+
 @organizer_required
 @require_GET
 def export_reviews_csv(request: HttpRequest) -> HttpResponse:
     term = _export_term(request)
-    return _versioned(
+    return _export(
         request,
         "export-csv",
         term.pk,
+        filename=f"reviews-term-{term.pk}.csv",
+        content_type="text/csv; charset=utf-8",
         build=lambda: exports.reviews_csv(term),
-        respond=lambda body: _attachment(
-            HttpResponse(body, content_type="text/csv; charset=utf-8"),
-            f"reviews-term-{term.pk}.csv",
-        ),
-        cache_control=EXPORT_CACHE_CONTROL,
     )
 
 
@@ -205,16 +215,13 @@ def export_reviews_csv(request: HttpRequest) -> HttpResponse:
 @require_GET
 def export_reviews_json(request: HttpRequest) -> HttpResponse:
     term = _export_term(request)
-    return _versioned(
+    return _export(
         request,
         "export-json",
         term.pk,
+        filename=f"reviews-term-{term.pk}.json",
+        content_type="application/json; charset=utf-8",
         build=lambda: exports.reviews_json(term),
-        respond=lambda body: _attachment(
-            HttpResponse(body, content_type="application/json; charset=utf-8"),
-            f"reviews-term-{term.pk}.json",
-        ),
-        cache_control=EXPORT_CACHE_CONTROL,
     )
 
 
@@ -222,16 +229,13 @@ def export_reviews_json(request: HttpRequest) -> HttpResponse:
 @require_GET
 def export_archive(request: HttpRequest) -> HttpResponse:
     stamp = timezone.localdate().isoformat()
-    return _versioned(
+    return _export(
         request,
         "export-archive",
         stamp,
+        filename=f"seminar-archive-{stamp}.zip",
+        content_type="application/zip",
         build=exports.archive_zip,
-        respond=lambda body: _attachment(
-            HttpResponse(body, content_type="application/zip"),
-            f"seminar-archive-{stamp}.zip",
-        ),
-        cache_control=EXPORT_CACHE_CONTROL,
     )
 
 

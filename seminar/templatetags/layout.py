@@ -14,20 +14,20 @@ from typing import Any
 
 from django import template
 from django.core.signals import setting_changed
-from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.urls import get_script_prefix
 from django.utils import translation
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
+from seminar import versions
 from seminar.permissions import is_organizer
 
 register = template.Library()
 
 # Stand-ins for the request's own values in the kept HTML: letters and digits only, so
-# escaping leaves them whole, and nothing a page shows can contain them.
-CSRF_MARKER = "layout0csrf0marker0"
+# escaping leaves them whole, and nothing a page shows can contain them. The CSRF token's is
+# the one every cached fragment uses (seminar.versions).
 NEXT_MARKER = "layout0next0marker0"
 NAME_MARKER = "layout0name0marker0"
 UNREAD_MARKER = "layout0unread0marker0"
@@ -119,7 +119,7 @@ def layout_header(context, unread: int | None = None) -> SafeString:
                 "name": current,
                 "LANGUAGE_CODE": language,
                 "bell": bell,
-                "csrf_token": CSRF_MARKER,
+                "csrf_token": versions.CSRF_MARKER,
                 "next_marker": NEXT_MARKER,
                 "name_marker": NAME_MARKER,
                 "unread_marker": UNREAD_MARKER,
@@ -128,11 +128,11 @@ def layout_header(context, unread: int | None = None) -> SafeString:
 
     html = _keep(key, render)
     if request is not None:
-        html = html.replace(CSRF_MARKER, get_token(request)).replace(
+        html = versions.visitors_own(html, request).replace(
             NEXT_MARKER, conditional_escape(request.get_full_path())
         )
     else:  # rendered without a request (nothing to post from)
-        html = html.replace(CSRF_MARKER, "").replace(NEXT_MARKER, "")
+        html = html.replace(versions.CSRF_MARKER, "").replace(NEXT_MARKER, "")
     if signed_in:
         html = html.replace(NAME_MARKER, conditional_escape(user.display_name))
         if bell == "some":

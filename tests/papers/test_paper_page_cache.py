@@ -9,7 +9,6 @@ import pytest
 import time_machine
 from django.core.cache import cache
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -24,21 +23,9 @@ from tests.factories import (
     UserFactory,
     WeekFactory,
 )
+from tests.support import signed_in
 
-pytestmark = [pytest.mark.django_db]
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
-
-
-def _client(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_cache")]
 
 
 def _page(client, paper) -> str:
@@ -49,7 +36,7 @@ def _page(client, paper) -> str:
 
 def test_the_paper_page_shows_a_write_made_just_before(fixed_clock, member, other_member):
     paper = CandidatePaperFactory(title="Before the fix")
-    client = _client(member)
+    client = signed_in(member)
     assert "Before the fix" in _page(client, paper)
     CandidatePaper.objects.filter(pk=paper.pk).update(title="After the fix")
     html = _page(client, paper)
@@ -64,7 +51,7 @@ def test_the_paper_page_shows_a_write_made_just_before(fixed_clock, member, othe
 
 def test_a_paper_merged_away_is_not_found_after_it_was_cached(fixed_clock, member):
     paper = CandidatePaperFactory()
-    client = _client(member)
+    client = signed_in(member)
     _page(client, paper)
     CandidatePaper.objects.filter(pk=paper.pk).delete()
     assert client.get(reverse("paper_detail", args=[paper.arxiv_id])).status_code == 404
@@ -75,7 +62,7 @@ def test_a_members_vote_and_marks_are_theirs_alone(fixed_clock, member, other_me
     voting.cast_vote(member=member, paper=paper)
     services.set_interest(paper=paper, member=member, kind="present", marked=True)
     # Both signed in first: a sign-in writes the user's row, a new data version.
-    as_member, as_other = _client(member), _client(other_member)
+    as_member, as_other = signed_in(member), signed_in(other_member)
     mine = _page(as_member, paper)
     assert f'data-unvote="{paper.arxiv_id}"' in mine
     assert 'data-interest-kind="present"' in mine and 'aria-pressed="true"' in mine
@@ -86,7 +73,7 @@ def test_a_members_vote_and_marks_are_theirs_alone(fixed_clock, member, other_me
 
 def test_organizer_controls_never_reach_a_member(fixed_clock, organizer, member):
     paper = CandidatePaperFactory()
-    as_organizer, as_member = _client(organizer), _client(member)
+    as_organizer, as_member = signed_in(organizer), signed_in(member)
     organizer_html = _page(as_organizer, paper)
     assert 'data-paper-action="dismiss"' in organizer_html
     assert reverse("paper_edit", args=[paper.arxiv_id]) in organizer_html
@@ -99,7 +86,7 @@ def test_organizer_controls_never_reach_a_member(fixed_clock, organizer, member)
 def test_a_comments_buttons_are_its_authors_alone(fixed_clock, member, other_member):
     paper = CandidatePaperFactory()
     comment = discussion_services.post_comment(author=member, paper=paper, body="내 댓글")
-    as_member, as_other = _client(member), _client(other_member)
+    as_member, as_other = signed_in(member), signed_in(other_member)
     assert f'data-edit-comment="{comment.pk}"' in _page(as_member, paper)
     assert f'data-edit-comment="{comment.pk}"' not in _page(as_other, paper)
 
@@ -111,7 +98,7 @@ def test_scheduled_becomes_presented_when_the_week_starts(fixed_clock, member):
         review_deadline=fixed_clock - timedelta(hours=1),
     )
     TopicFactory(week=week, paper=paper)
-    client = _client(member)
+    client = signed_in(member)
     with time_machine.travel(fixed_clock, tick=False):
         assert 'data-topic-state="scheduled"' in _page(client, paper)
     with time_machine.travel(week.starts_at, tick=False):
@@ -122,7 +109,7 @@ def test_the_vote_budget_comes_back_in_the_next_voting_week(fixed_clock, member,
     settings.SEMINAR_VOTES_PER_WEEK = 1
     voted, other = CandidatePaperFactory(), CandidatePaperFactory()
     voting.cast_vote(member=member, paper=voted)
-    client = _client(member)
+    client = signed_in(member)
     resets = vote_week(fixed_clock)[1]
     with time_machine.travel(resets - timedelta(minutes=1), tick=False):
         assert 'data-votes-left="0"' in _page(client, other)
@@ -157,7 +144,7 @@ def _grow(paper, n: int) -> None:
 def test_the_paper_page_costs_the_same_queries_for_more_content(fixed_clock, persona, request):
     paper = CandidatePaperFactory()
     _grow(paper, 1)
-    client = _client(request.getfixturevalue(persona))
+    client = signed_in(request.getfixturevalue(persona))
     url = reverse("paper_detail", args=[paper.arxiv_id])
     small = _count(client, url)
     _grow(paper, 3)

@@ -12,17 +12,10 @@ from django.test.utils import CaptureQueriesContext
 from papers.models import CandidatePaper, PaperInterest
 from tests.factories import CandidatePaperFactory, PaperSummaryFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_cache")]
 
 LIST = "/papers/"
 SEARCH = {"q": "강화 학습"}
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def _papers(count: int, *, start: int = 0) -> list[CandidatePaper]:

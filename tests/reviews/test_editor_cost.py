@@ -22,14 +22,11 @@ from tests.factories import (
     UserFactory,
 )
 
-pytestmark = [pytest.mark.django_db, pytest.mark.clock_sensitive]
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.clock_sensitive,
+    pytest.mark.usefixtures("empty_cache"),
+]
 
 
 @pytest.fixture

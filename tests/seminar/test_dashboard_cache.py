@@ -24,16 +24,9 @@ from tests.factories import (
     WeekFactory,
 )
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fixed_clock")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fixed_clock", "empty_cache")]
 
 ONE = [ReviewSection("리뷰", "본문")]
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def _home(client) -> str:

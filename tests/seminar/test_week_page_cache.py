@@ -11,7 +11,6 @@ import time_machine
 from django.core.cache import cache
 from django.db import connection
 from django.middleware.csrf import _unmask_cipher_token
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -28,21 +27,9 @@ from tests.factories import (
     UserFactory,
     WeekFactory,
 )
+from tests.support import signed_in
 
-pytestmark = [pytest.mark.django_db]
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
-
-
-def _client(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_cache")]
 
 
 def _page(client, week) -> str:
@@ -76,7 +63,7 @@ def test_the_week_page_shows_a_write_made_just_before(fixed_clock, member):
     week = _coming_week(fixed_clock)
     topic = TopicFactory(week=week, title="Before the rename")
     slot = ReviewerSlotFactory(topic=topic, reviewer=UserFactory())
-    client = _client(member)
+    client = signed_in(member)
     assert "Before the rename" in _page(client, week)
     Topic.objects.filter(pk=topic.pk).update(title="After the rename")
     html = _page(client, week)
@@ -94,7 +81,7 @@ def test_the_week_page_shows_a_write_made_just_before(fixed_clock, member):
 
 def test_a_week_removed_is_not_found_after_it_was_cached(fixed_clock, member):
     week = _coming_week(fixed_clock)
-    client = _client(member)
+    client = signed_in(member)
     _page(client, week)
     Week.objects.filter(pk=week.pk).delete()
     assert client.get(reverse("week_detail", args=[week.pk])).status_code == 404
@@ -103,7 +90,7 @@ def test_a_week_removed_is_not_found_after_it_was_cached(fixed_clock, member):
 def test_the_archive_shows_a_write_made_just_before(fixed_clock, member):
     week = _coming_week(fixed_clock)
     topic = TopicFactory(week=week, title="Archived before")
-    client = _client(member)
+    client = signed_in(member)
     assert "Archived before" in _archive(client)
     Topic.objects.filter(pk=topic.pk).update(title="Archived after")
     html = _archive(client)
@@ -118,7 +105,7 @@ def test_the_archive_pages_are_cached_apart(fixed_clock, member):
             starts_at=fixed_clock - timedelta(days=7 * (n + 1)),
             review_deadline=fixed_clock - timedelta(days=7 * (n + 1) + 1),
         )
-    client = _client(member)
+    client = signed_in(member)
     first, second = _archive(client), _archive(client, "?page=2")
     assert "Page 1 of 2" in first and "Page 2 of 2" in second
     # Junk reads as the paginator reads it: page 1, or the last page past the end.
@@ -138,7 +125,7 @@ def test_a_members_buttons_never_reach_another_member(fixed_clock):
     release = reverse("slot_release", args=[slot.pk])
     write = f'data-edit="{slot.pk}"'
     # Both signed in first: a sign-in writes the user's row, a new data version.
-    as_alice, as_bob = _client(alice), _client(bob)
+    as_alice, as_bob = signed_in(alice), signed_in(bob)
     alice_html = _page(as_alice, week)
     assert release in alice_html and write in alice_html
     bob_html = _page(as_bob, week)
@@ -152,7 +139,7 @@ def test_a_members_buttons_never_reach_another_member(fixed_clock):
 def test_organizer_controls_never_reach_a_member(fixed_clock, organizer, member):
     week = _coming_week(fixed_clock)
     TopicFactory(week=week)
-    as_organizer, as_member = _client(organizer), _client(member)
+    as_organizer, as_member = signed_in(organizer), signed_in(member)
     organizer_html = _page(as_organizer, week)
     assert "data-save-week" in organizer_html and "data-save-swap-rules" in organizer_html
     member_html = _page(as_member, week)
@@ -169,7 +156,7 @@ def test_reviews_hidden_until_submitted_stay_hidden_from_the_other_reviewer(fixe
     first_slot = ReviewerSlotFactory(topic=topic, number=1, reviewer=first)
     second_slot = ReviewerSlotFactory(topic=topic, number=2, reviewer=second)
     _submit(first_slot, "첫 리뷰어의 글")
-    as_reader, as_first, as_second = _client(reader), _client(first), _client(second)
+    as_reader, as_first, as_second = signed_in(reader), signed_in(first), signed_in(second)
     assert "첫 리뷰어의 글" in _page(as_reader, week)
     assert "첫 리뷰어의 글" in _page(as_first, week)
     hidden = _page(as_second, week)
@@ -187,7 +174,7 @@ def test_a_draft_is_its_authors_alone_and_never_stale(fixed_clock):
     author, other = UserFactory(), UserFactory()
     slot = ReviewerSlotFactory(topic=TopicFactory(week=week), reviewer=author)
     review_services.save_draft(slot=slot, sections=[ReviewSection("초안", "첫 초안")], actor=author)
-    client, as_other = _client(author), _client(other)
+    client, as_other = signed_in(author), signed_in(other)
     assert "첫 초안" in _page(client, week)
     review_services.save_draft(
         slot=slot, sections=[ReviewSection("초안", "고친 초안")], actor=author
@@ -201,7 +188,7 @@ def test_each_visitor_gets_their_own_csrf_token(fixed_clock):
     week = _coming_week(fixed_clock)
     ReviewerSlotFactory(topic=TopicFactory(week=week), reviewer=None)
     tokens = []
-    for client in [_client(UserFactory()), _client(UserFactory())]:
+    for client in [signed_in(UserFactory()), signed_in(UserFactory())]:
         html = _page(client, week)
         found = set(re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', html))
         assert found
@@ -220,7 +207,7 @@ def test_the_deadline_passing_changes_the_page_without_a_write(fixed_clock, memb
     week.review_deadline = fixed_clock + timedelta(minutes=10)
     week.save()
     open_slot = ReviewerSlotFactory(topic=TopicFactory(week=week), reviewer=None)
-    client = _client(member)
+    client = signed_in(member)
     with time_machine.travel(fixed_clock, tick=False):
         html = _page(client, week)
         assert f'data-claim="{open_slot.pk}"' in html and "10\xa0minutes left" in html
@@ -243,7 +230,7 @@ def test_the_hiding_rule_lifts_when_the_meeting_starts(fixed_clock):
     first, second = UserFactory(), UserFactory()
     _submit(ReviewerSlotFactory(topic=topic, number=1, reviewer=first), "첫 리뷰어의 글")
     ReviewerSlotFactory(topic=topic, number=2, reviewer=second)
-    client = _client(second)
+    client = signed_in(second)
     with time_machine.travel(week.starts_at - timedelta(minutes=1), tick=False):
         assert "첫 리뷰어의 글" not in _page(client, week)
     with time_machine.travel(week.starts_at, tick=False):
@@ -255,7 +242,7 @@ def test_the_archive_moves_a_week_to_the_past_when_the_day_changes(fixed_clock, 
     later = WeekFactory(
         starts_at=fixed_clock + timedelta(days=7), review_deadline=fixed_clock + timedelta(days=6)
     )
-    client = _client(member)
+    client = signed_in(member)
     midnight = timezone.localtime(fixed_clock).replace(hour=0, minute=0) + timedelta(days=1)
 
     def next_meeting(html: str) -> str:
@@ -307,7 +294,7 @@ def _counts(client, url: str) -> tuple[int, int]:
 def test_the_week_page_costs_the_same_queries_for_more_content(fixed_clock, member):
     week = _coming_week(fixed_clock)
     _grow(week, 1)
-    client = _client(member)
+    client = signed_in(member)
     url = reverse("week_detail", args=[week.pk])
     small = _counts(client, url)
     _grow(week, 3)
@@ -318,7 +305,7 @@ def test_the_week_page_costs_the_same_queries_for_more_content(fixed_clock, memb
 def test_the_archive_costs_the_same_queries_for_more_weeks(fixed_clock, member):
     for n in range(2):
         _grow(_coming_week(fixed_clock + timedelta(days=7 * n)), 1)
-    client = _client(member)
+    client = signed_in(member)
     small = _counts(client, reverse("week_list"))
     for n in range(6):
         _grow(_coming_week(fixed_clock - timedelta(days=7 * (n + 1))), 2)

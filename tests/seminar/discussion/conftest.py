@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
-from django.core.cache import cache
 
 from reviews import services as review_services
 from reviews.models import Review
@@ -31,10 +30,8 @@ class Scene:
 
 
 @pytest.fixture(autouse=True)
-def _empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
+def _empty_cache(empty_cache):
+    """Every discussion test starts from an empty cache (tests/conftest.py)."""
 
 
 @pytest.fixture
